@@ -14,7 +14,7 @@ in the same transaction that replaces the graph, so the record and the data neve
 ...                  sha256="ab" * 32, rows=1, triples=5, loader="clusters", loader_version="0.1.0",
 ...                  started="2026-01-01T00:00:00+00:00", ended="2026-01-01T00:00:01+00:00")
 >>> len(rec.as_triples())
-19
+20
 """
 
 from __future__ import annotations
