@@ -53,3 +53,7 @@ class InputError(S3KGError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class UnsupportedMediaTypeError(S3KGError):
+    """A request body came in a media type s3kg does not read."""

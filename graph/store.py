@@ -294,22 +294,28 @@ class OxigraphStore:
         return existed
 
     def close(self) -> None:
-        self._store.flush()
+        """Flush and let go of the store, which releases its lock for other processes."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None:
+            store.flush()
 
     # -- internals -------------------------------------------------------------------------
 
     def _load_into(
         self, graph: NamedNode, source: RdfSource, format: RdfFormat, base_iri: str | None
     ) -> None:
-        size = len(source) if isinstance(source, bytes | str) else None
         if isinstance(source, Path):
-            size = source.stat().st_size
-            source = str(source)
+            size: int | None = source.stat().st_size
+            data: bytes | str | IO[bytes] | None = None
+            path: Path | None = source
+        else:
+            size = len(source) if isinstance(source, bytes | str) else None
+            data, path = source, None
         try:
             if size is not None and size < _BULK_THRESHOLD:
-                self._store.load(source, format=format, to_graph=graph, base_iri=base_iri)
+                self._store.load(data, format, path=path, base_iri=base_iri, to_graph=graph)
             else:
-                self._store.bulk_load(source, format=format, to_graph=graph, base_iri=base_iri)
+                self._store.bulk_load(data, format, path=path, base_iri=base_iri, to_graph=graph)
         except SyntaxError as error:
             line = getattr(error, "lineno", None)
             column = getattr(error, "offset", None)
