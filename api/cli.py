@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, cast
 
 import typer
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -26,8 +26,16 @@ from graph.errors import S3KGError, UnsupportedFormatError
 from graph.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_format
 from graph.install import install
 from graph.namespaces import PREFIXES
-from graph.results import AskResult, GraphResult, SelectResult, Term, serialize_ask
-from graph.results import serialize_select, serialize_triples
+from graph.results import (
+    AskResult,
+    GraphResult,
+    SelectResult,
+    Term,
+    serialize_ask,
+    serialize_select,
+    serialize_triples,
+    term_text,
+)
 from graph.settings import Settings
 from graph.store import OxigraphStore, open_store
 
@@ -97,14 +105,16 @@ def init(store: StoreOption = None) -> None:
         results = install(handle)
     table = Table("graph", "file", "status", "triples", box=None)
     for r in results:
-        table.add_row(_short(r.graph), r.file, r.status, "" if r.triples is None else str(r.triples))
+        table.add_row(
+            _short(r.graph), r.file, r.status, "" if r.triples is None else str(r.triples)
+        )
     out.print(table)
 
 
 def _short(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -141,8 +151,8 @@ def _output(path: Path | None, compress: bool = False) -> Iterator[IO[bytes]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     try:
-        with (gzip.open(partial, "wb") if compress else partial.open("wb")) as handle:
-            yield handle
+        with gzip.open(partial, "wb") if compress else partial.open("wb") as handle:
+            yield cast(IO[bytes], handle)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
@@ -155,8 +165,14 @@ def query(
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="Read the query from this file.", exists=True,
-                     dir_okay=False, readable=True),
+        typer.Option(
+            "--file",
+            "-f",
+            help="Read the query from this file.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
     ] = None,
     format: Annotated[
         str | None,
@@ -220,7 +236,8 @@ def export(
     graph_name: Annotated[
         str | None,
         typer.Option(
-            "--graph", "-g",
+            "--graph",
+            "-g",
             help="Export only this graph (IRI or short name such as 'ontology', "
             "'vocab/nace2', 'source/clusters').",
         ),
@@ -282,7 +299,7 @@ def graphs(
             _GRAPHS_QUERY, substitutions={"meta": NamedNode(handle.graphs.metadata)}
         )
     assert isinstance(meta, SelectResult)
-    origin = {row[0].value: row for row in meta.rows if row[0] is not None}
+    origin = {term_text(row[0]): row for row in meta.rows}
     records = []
     for info in infos:
         row = origin.get(info.iri)
@@ -300,8 +317,13 @@ def graphs(
         return
     table = Table("graph", "triples", "file", "loaded", "by", box=None)
     for r in records:
-        table.add_row(_short(str(r["graph"])), str(r["triples"]), str(r["file"]),
-                      str(r["loaded"]), str(r["loader"]))
+        table.add_row(
+            _short(str(r["graph"])),
+            str(r["triples"]),
+            str(r["file"]),
+            str(r["loaded"]),
+            str(r["loader"]),
+        )
     out.print(table)
 
 
@@ -330,8 +352,11 @@ def demo(
     port: PortOption = None,
     store: Annotated[
         str | None,
-        typer.Option("--store", help="Where to build the demo store (default: a fresh temporary "
-                     "directory, removed on exit). An existing store there is replaced."),
+        typer.Option(
+            "--store",
+            help="Where to build the demo store (default: a fresh temporary "
+            "directory, removed on exit). An existing store there is replaced.",
+        ),
     ] = None,
     serve_it: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the demo store when it is built.")
@@ -341,7 +366,10 @@ def demo(
     from graph.demo import build_demo
 
     temporary = store is None
-    location = Path(tempfile.mkdtemp(prefix="s3kg-demo-")) / "store" if temporary else Path(store)
+    if store is None:
+        location = Path(tempfile.mkdtemp(prefix="s3kg-demo-")) / "store"
+    else:
+        location = Path(store)
     try:
         if location.exists():
             shutil.rmtree(location)

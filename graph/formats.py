@@ -4,10 +4,10 @@
 ('text/turtle', 'N-Quads', 'JSON-LD')
 >>> results_format("csv")
 'text/csv'
->>> rdf_format("docx")
+>>> rdf_format("docx")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-graph.errors.UnsupportedFormatError: unknown RDF format 'docx'; use one of: turtle, ntriples, nquads, trig, rdfxml, jsonld, n3
+graph.errors.UnsupportedFormatError: unknown RDF format 'docx'; use one of: turtle, ntriples, ...
 """
 
 from __future__ import annotations
@@ -27,9 +27,19 @@ RDF_FORMATS: dict[str, RdfFormat] = {
     "jsonld": RdfFormat.JSON_LD,
     "n3": RdfFormat.N3,
 }
-_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "rdfxml", "xml": "rdfxml",
-            "owl": "rdfxml", "json-ld": "jsonld", "json": "jsonld", "n-triples": "ntriples",
-            "n-quads": "nquads", "rdf/xml": "rdfxml"}
+_ALIASES = {
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "nq": "nquads",
+    "rdf": "rdfxml",
+    "xml": "rdfxml",
+    "owl": "rdfxml",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "n-triples": "ntriples",
+    "n-quads": "nquads",
+    "rdf/xml": "rdfxml",
+}
 
 RESULTS_FORMATS: dict[str, str] = {
     "json": "application/sparql-results+json",

@@ -26,7 +26,7 @@ import graph
 from graph.formats import rdf_format_of_path
 from graph.provenance import LoadRecord, now, sha256_of
 from graph.resources import ontology_dir
-from graph.results import SelectResult
+from graph.results import SelectResult, term_text
 from graph.store import GraphStore
 
 CC_BY_4 = "http://creativecommons.org/licenses/by/4.0/"
@@ -74,7 +74,7 @@ def _installed_checksum(store: GraphStore, graph_iri: str) -> str | None:
         substitutions={"graph": NamedNode(graph_iri), "meta": NamedNode(store.graphs.metadata)},
     )
     assert isinstance(result, SelectResult)
-    return next((row[0].value for row in result.rows if row[0] is not None), None)
+    return next((term_text(row[0]) for row in result.rows if row[0] is not None), None)
 
 
 def install(store: GraphStore, root: Path | None = None) -> list[InstallResult]:
@@ -123,7 +123,7 @@ def _remove_retired_vocabularies(store: GraphStore, shipped: set[str]) -> list[I
     assert isinstance(found, SelectResult)
     removed = []
     for row in found.rows:
-        iri = row[0].value if row[0] is not None else ""
+        iri = term_text(row[0])
         if iri and iri not in shipped:
             store.drop_graph(iri)
             removed.append(InstallResult(iri, "", "removed", None))

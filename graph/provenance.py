@@ -121,7 +121,8 @@ class LoadRecord:
             ),
             Triple(agent, RDF_TYPE, NamedNode(PROV + "SoftwareAgent")),
             Triple(
-                agent, NamedNode(PREFIXES["rdfs"] + "label"),
+                agent,
+                NamedNode(PREFIXES["rdfs"] + "label"),
                 Literal(f"s3kg {self.loader} loader {self.loader_version}"),
             ),
         ]

@@ -4,7 +4,8 @@ The store materialises results in the thread that ran the query (pyoxigraph iter
 cross threads), so these objects can be handed to any thread, paged and serialised.
 
 >>> from pyoxigraph import Literal, NamedNode
->>> r = SelectResult(["s", "n"], [(NamedNode("http://ex.org/a"), Literal("Z\\u00fcrich")), (None, Literal("2"))])
+>>> a = NamedNode("http://ex.org/a")
+>>> r = SelectResult(["s", "n"], [(a, Literal("Z\\u00fcrich")), (None, Literal("2"))])
 >>> print(serialize_select(r, "text/csv").decode(), end="")
 s,n\r
 http://ex.org/a,Zürich\r
@@ -117,9 +118,7 @@ def _xml_term(term: Term) -> str:
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
-        return (
-            f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        )
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"
 
 
@@ -132,12 +131,17 @@ def _csv_field(text: str) -> str:
 def _tsv_term(term: Term | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, Literal) and not term.language and term.datatype.value in {
-        "http://www.w3.org/2001/XMLSchema#integer",
-        "http://www.w3.org/2001/XMLSchema#decimal",
-        "http://www.w3.org/2001/XMLSchema#double",
-        "http://www.w3.org/2001/XMLSchema#boolean",
-    }:
+    if (
+        isinstance(term, Literal)
+        and not term.language
+        and term.datatype.value
+        in {
+            "http://www.w3.org/2001/XMLSchema#integer",
+            "http://www.w3.org/2001/XMLSchema#decimal",
+            "http://www.w3.org/2001/XMLSchema#double",
+            "http://www.w3.org/2001/XMLSchema#boolean",
+        }
+    ):
         return term.value
     return str(term)
 

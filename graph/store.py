@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias
@@ -46,10 +46,11 @@ from graph.errors import (
 )
 from graph.namespaces import PREFIXES, Graphs
 from graph.provenance import LoadRecord, forget_update, record_subjects, record_update
-from graph.results import AskResult, GraphResult, QueryResult, SelectResult, Term
+from graph.results import AskResult, GraphResult, QueryResult, SelectResult, Term, term_text
 from graph.settings import Settings
 
 RdfSource: TypeAlias = bytes | str | Path | IO[bytes]
+Check: TypeAlias = Callable[[str], None]
 
 # Inputs larger than this go through pyoxigraph's bulk loader (streams, writes SST files)
 # into the staging graph; smaller ones through the transactional in-memory loader.
@@ -93,8 +94,20 @@ class GraphStore(Protocol):
         *,
         base_iri: str | None = None,
         record: LoadRecord | None = None,
+        check: Check | None = None,
     ) -> int:
         """Atomically replace ``graph`` with the triples of ``source``; return their number."""
+        ...
+
+    def replace_graph_triples(
+        self,
+        graph: str,
+        triples: Iterable[Triple],
+        *,
+        record: LoadRecord | None = None,
+        check: Check | None = None,
+    ) -> int:
+        """Like ``replace_graph``, with triples streamed from an iterable."""
         ...
 
     def drop_graph(self, graph: str) -> bool:
@@ -198,7 +211,7 @@ class OxigraphStore:
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
         assert isinstance(counts, SelectResult)
-        sizes = {row[0].value: int(row[1].value) for row in counts.rows if row[0] and row[1]}
+        sizes = {term_text(row[0]): int(term_text(row[1])) for row in counts.rows}
         return sorted(
             (GraphInfo(g.value, sizes.get(g.value, 0)) for g in self._visible_graphs()),
             key=lambda info: info.iri,
@@ -241,43 +254,58 @@ class OxigraphStore:
         *,
         base_iri: str | None = None,
         record: LoadRecord | None = None,
+        check: Check | None = None,
     ) -> int:
-        target = NamedNode(graph)
-        staging = NamedNode(self.graphs.staging(uuid.uuid4().hex))
-        with self._write_lock:
-            self._staging.add(staging.value)
-            try:
-                self._load_into(staging, source, format, base_iri)
-                count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, staging))
-                move = f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO {target}"
-                if count == 0:
-                    move = f"DROP SILENT GRAPH {target} ; DROP SILENT GRAPH {staging}"
-                if record is not None:
-                    record = replace(record, triples=count)
-                    move += " ;\n" + record_update(self.graphs.metadata, record)
-                self._store.update(move)
-            finally:
-                self._store.remove_graph(staging)
-                self._staging.discard(staging.value)
-        return count
+        """Atomically replace ``graph`` with the triples of ``source``; return their number.
+
+        ``check`` is called with the staging graph's IRI once the data is in it and before it
+        replaces ``graph``; whatever it raises aborts the replacement and leaves the store as it
+        was.
+        """
+
+        def fill(staging: NamedNode) -> None:
+            self._load_into(staging, source, format, base_iri)
+
+        return self._replace(graph, fill, record, check)
 
     def replace_graph_triples(
-        self, graph: str, triples: Iterable[Triple], *, record: LoadRecord | None = None
+        self,
+        graph: str,
+        triples: Iterable[Triple],
+        *,
+        record: LoadRecord | None = None,
+        check: Check | None = None,
     ) -> int:
-        """Atomically replace ``graph`` with ``triples`` (streamed into the staging graph)."""
-        staging = NamedNode(self.graphs.staging(uuid.uuid4().hex))
+        """Like :meth:`replace_graph`, with triples streamed from an iterable."""
+
+        def fill(staging: NamedNode) -> None:
+            self._store.bulk_extend(
+                Quad(t.subject, t.predicate, t.object, staging) for t in triples
+            )
+
+        return self._replace(graph, fill, record, check)
+
+    def _replace(
+        self,
+        graph: str,
+        fill: Callable[[NamedNode], None],
+        record: LoadRecord | None,
+        check: Check | None,
+    ) -> int:
         target = NamedNode(graph)
+        staging = NamedNode(self.graphs.staging(uuid.uuid4().hex))
         with self._write_lock:
             self._staging.add(staging.value)
             try:
-                self._store.bulk_extend(
-                    Quad(t.subject, t.predicate, t.object, staging) for t in triples
-                )
+                fill(staging)
+                if check is not None:
+                    check(staging.value)
                 count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, staging))
-                move = f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO {target}"
+                swap = f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO {target}"
                 if record is not None:
-                    move += " ;\n" + record_update(self.graphs.metadata, replace(record, triples=count))
-                self._store.update(move)
+                    filled = replace(record, triples=count)
+                    swap += " ;\n" + record_update(self.graphs.metadata, filled)
+                self._store.update(swap)
             finally:
                 self._store.remove_graph(staging)
                 self._staging.discard(staging.value)

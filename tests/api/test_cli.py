@@ -74,8 +74,16 @@ def test_query_from_a_file_with_rdf_output(initialised: Path, tmp_path: Path) ->
     query_file = tmp_path / "q.rq"
     query_file.write_text("CONSTRUCT { ?c a owl:Class } WHERE { ?c a owl:Class }")
     out = tmp_path / "classes.nt"
-    run("query", "--file", str(query_file), "--format", "ntriples", "-o", str(out),
-        store=initialised)
+    run(
+        "query",
+        "--file",
+        str(query_file),
+        "--format",
+        "ntriples",
+        "-o",
+        str(out),
+        store=initialised,
+    )
     lines = out.read_text().splitlines()
     assert lines and all(line.endswith(" .") for line in lines)
 
@@ -128,7 +136,9 @@ def test_serve_answers_sparql_over_http(initialised: Path, tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if not k.startswith("S3KG_")}
     server = subprocess.Popen(
         [S3KG, "serve", "--store", str(copy), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -150,11 +160,16 @@ def test_a_store_in_use_gives_a_clear_error(initialised: Path, tmp_path: Path) -
     copy = tmp_path / "busy"
     shutil.copytree(initialised, copy)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from graph.settings import Settings; from graph.store import "
-         f"open_store; s = open_store(Settings(store={str(copy)!r})); print('open', flush=True); "
-         "time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import time; from graph.settings import Settings; "
+            "from graph.store import open_store; "
+            f"s = open_store(Settings(store={str(copy)!r})); "
+            "print('open', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"

@@ -44,8 +44,10 @@ def test_an_upgraded_ontology_replaces_its_graph(store: OxigraphStore, tmp_path:
     shutil.copytree(ontology_dir(), root)
     install(store, root)
     with (root / "s3kg.ttl").open("a", encoding="utf-8") as handle:
-        handle.write('\n<https://w3id.org/s3kg/ontology> <http://www.w3.org/2002/07/owl#versionInfo>'
-                     ' "9.9.9-upgrade-test" .\n')
+        handle.write(
+            "\n<https://w3id.org/s3kg/ontology> <http://www.w3.org/2002/07/owl#versionInfo>"
+            ' "9.9.9-upgrade-test" .\n'
+        )
     (root / "vocabularies" / "retired.ttl").write_text(
         '<http://example.org/c> <http://www.w3.org/2004/02/skos/core#prefLabel> "c" .\n'
     )

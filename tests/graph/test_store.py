@@ -63,14 +63,17 @@ def test_explicit_dataset_restricts_the_default_graph(store: OxigraphStore) -> N
     store.replace_graph(b, ntriples(3, "w"), RdfFormat.N_TRIPLES)
     result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[b])
     assert isinstance(result, SelectResult)
-    assert result.rows[0][0] == Literal("3", datatype=NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer"))
+    assert result.rows[0][0] == Literal(
+        "3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    )
 
 
 def test_malformed_rdf_reports_line_and_column_and_keeps_old_data(store: OxigraphStore) -> None:
     g = store.graphs.source("c")
     store.replace_graph(g, ntriples(2), RdfFormat.N_TRIPLES)
-    bad = b'<http://example.org/a> <http://example.org/p> "ok" .\n<http://example.org/a> <p> "x" .\n'
+    bad = (
+        b'<http://example.org/a> <http://example.org/p> "ok" .\n<http://example.org/a> <p> "x" .\n'
+    )
     with pytest.raises(InputError, match=r"^2:\d+: "):
         store.replace_graph(g, bad, RdfFormat.N_TRIPLES)
     assert count(store, g) == 2
@@ -118,9 +121,19 @@ def test_staging_graphs_are_invisible_to_queries(store: OxigraphStore) -> None:
 
 def test_provenance_record_is_written_with_the_graph(store: OxigraphStore) -> None:
     g = store.graphs.source("d")
-    record = LoadRecord(g, "d.nt", 10, "0" * 64, 2, 0, "rdf", "0.1.0",
-                        "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:01+00:00",
-                        license="http://creativecommons.org/licenses/by/4.0/")
+    record = LoadRecord(
+        g,
+        "d.nt",
+        10,
+        "0" * 64,
+        2,
+        0,
+        "rdf",
+        "0.1.0",
+        "2026-01-01T00:00:00+00:00",
+        "2026-01-01T00:00:01+00:00",
+        license="http://creativecommons.org/licenses/by/4.0/",
+    )
     store.replace_graph(g, ntriples(2), RdfFormat.N_TRIPLES, record=record)
     result = store.query(
         f"SELECT ?n ?file WHERE {{ GRAPH <{store.graphs.metadata}> {{ <{g}> void:triples ?n ;"
@@ -132,8 +145,18 @@ def test_provenance_record_is_written_with_the_graph(store: OxigraphStore) -> No
 
 def test_drop_graph_removes_data_and_record(store: OxigraphStore) -> None:
     g = store.graphs.source("e")
-    record = LoadRecord(g, "e.nt", 1, "0" * 64, None, 0, "rdf", "0.1.0", "2026-01-01T00:00:00Z",
-                        "2026-01-01T00:00:00Z")
+    record = LoadRecord(
+        g,
+        "e.nt",
+        1,
+        "0" * 64,
+        None,
+        0,
+        "rdf",
+        "0.1.0",
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00Z",
+    )
     store.replace_graph(g, ntriples(2), RdfFormat.N_TRIPLES, record=record)
     assert store.drop_graph(g) is True
     assert [i.iri for i in store.named_graphs()] == [store.graphs.metadata]  # the agent remains
@@ -227,3 +250,20 @@ def test_a_file_in_place_of_the_store_directory_is_refused(tmp_path: Path) -> No
 
     with pytest.raises(StoreError, match="is a file"):
         open_store(Settings(store=str(path)))
+
+
+def test_a_failing_check_aborts_the_replacement(store: OxigraphStore) -> None:
+    g = store.graphs.source("checked")
+    store.replace_graph(g, ntriples(2), RdfFormat.N_TRIPLES)
+    seen: list[str] = []
+
+    def check(staging: str) -> None:
+        seen.append(staging)
+        raise InputError("shape violated")
+
+    with pytest.raises(InputError, match="shape violated"):
+        store.replace_graph(g, ntriples(7), RdfFormat.N_TRIPLES, check=check)
+    assert len(seen) == 1
+    assert store.graphs.is_staging(seen[0])
+    assert count(store, g) == 2
+    assert [i.iri for i in store.named_graphs()] == [g]
