@@ -143,7 +143,7 @@ def _output(path: Path | None, compress: bool = False) -> Iterator[IO[bytes]]:
         target: IO[bytes] = sys.stdout.buffer
         if compress:
             with gzip.GzipFile(fileobj=target, mode="wb") as zipped:
-                yield zipped
+                yield cast(IO[bytes], zipped)
         else:
             yield target
         target.flush()
