@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias
@@ -51,6 +52,8 @@ from graph.settings import Settings
 
 RdfSource: TypeAlias = bytes | str | Path | IO[bytes]
 Check: TypeAlias = Callable[[str], None]
+# Makes the provenance record of a replacement from its number of triples.
+RecordFactory: TypeAlias = Callable[[int], LoadRecord]
 
 # Inputs larger than this go through pyoxigraph's bulk loader (streams, writes SST files)
 # into the staging graph; smaller ones through the transactional in-memory loader.
@@ -104,7 +107,7 @@ class GraphStore(Protocol):
         graph: str,
         triples: Iterable[Triple],
         *,
-        record: LoadRecord | None = None,
+        record: LoadRecord | RecordFactory | None = None,
         check: Check | None = None,
     ) -> int:
         """Like ``replace_graph``, with triples streamed from an iterable."""
@@ -142,7 +145,7 @@ class OxigraphStore:
     def __init__(self, store: Store, graphs: Graphs) -> None:
         self._store = store
         self.graphs = graphs
-        self._write_lock = threading.Lock()
+        self._write_lock = _WriteLock()
         self._staging: set[str] = set()
 
     @classmethod
@@ -273,10 +276,14 @@ class OxigraphStore:
         graph: str,
         triples: Iterable[Triple],
         *,
-        record: LoadRecord | None = None,
+        record: LoadRecord | RecordFactory | None = None,
         check: Check | None = None,
     ) -> int:
-        """Like :meth:`replace_graph`, with triples streamed from an iterable."""
+        """Like :meth:`replace_graph`, with triples streamed from an iterable.
+
+        ``record`` may be a function of the number of triples, called once they are all in the
+        staging graph, so a record can say when streaming ended and how many rows were read.
+        """
 
         def fill(staging: NamedNode) -> None:
             self._store.bulk_extend(
@@ -289,7 +296,7 @@ class OxigraphStore:
         self,
         graph: str,
         fill: Callable[[NamedNode], None],
-        record: LoadRecord | None,
+        record: LoadRecord | RecordFactory | None,
         check: Check | None,
     ) -> int:
         target = NamedNode(graph)
@@ -303,7 +310,7 @@ class OxigraphStore:
                 count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, staging))
                 swap = f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO {target}"
                 if record is not None:
-                    filled = replace(record, triples=count)
+                    filled = record(count) if callable(record) else replace(record, triples=count)
                     swap += " ;\n" + record_update(self.graphs.metadata, filled)
                 self._store.update(swap)
             finally:
@@ -320,6 +327,41 @@ class OxigraphStore:
                 + forget_update(self.graphs.metadata, record_subjects(graph))
             )
         return existed
+
+    # -- version and snapshots (the HTTP API's caches and query guard) ---------------------
+
+    @property
+    def version(self) -> str:
+        """A name for the current state of the data: it changes with every write.
+
+        It is ``{epoch}-{writes}``; the epoch is drawn afresh each time the store is opened, so a
+        version never names two different states, even across restarts (caches keyed by it are
+        merely rebuilt after a restart).
+
+        >>> store = open_store(Settings(store=":memory:"))
+        >>> before = store.version
+        >>> store.update("INSERT DATA { <http://ex.org/a> <http://ex.org/p> 1 }")
+        >>> store.version != before
+        True
+        """
+        return f"{self._write_lock.epoch}-{self._write_lock.writes}"
+
+    def snapshot(self, target: Path) -> str:
+        """Copy the whole dataset into the new directory ``target``; return the copy's version.
+
+        An on-disk store makes a RocksDB checkpoint (hard links on the same file system, so it
+        takes milliseconds), which ``Store.read_only`` opens; an in-memory store writes
+        ``target/dataset.nq`` instead. The write lock is held, so no load is half done in it.
+        """
+        with self._write_lock.held():
+            version = self.version
+            try:
+                self._store.backup(str(target))
+            except RuntimeError:  # an in-memory store cannot make checkpoints
+                target.mkdir(parents=True)
+                with (target / "dataset.nq").open("wb") as output:
+                    self._store.dump(output, format=RdfFormat.N_QUADS)
+        return version
 
     def close(self) -> None:
         """Flush and let go of the store, which releases its lock for other processes."""
@@ -358,6 +400,28 @@ class OxigraphStore:
         for g in list(self._store.named_graphs()):
             if isinstance(g, NamedNode) and self.graphs.is_staging(g.value):
                 self._store.remove_graph(g)
+
+
+class _WriteLock:
+    """The store's write lock; each write it guards changes the store's version."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.epoch = uuid.uuid4().hex[:12]
+        self.writes = 0
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.writes += 1
+        self._lock.release()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock without counting a write."""
+        with self._lock:
+            yield
 
 
 def _materialise(

@@ -1,0 +1,661 @@
+"""Loading source files into the store: find their kind, validate everything, then write.
+
+:func:`load_paths` is what ``s3kg load`` and the API call; :func:`validate_paths` is its dry run
+(``s3kg validate``). Both take files and directories; a directory contributes every file in it
+whose kind is recognised, loaded in dependency order (vocabularies, NUTS, NACE, priorities,
+clusters, SMEs and memberships, services, schemes and calls, activities, actions, other RDF).
+
+A load has two passes over every file, both streaming (memory stays flat as files grow):
+
+1. **Validation.** Each file is converted (rows read, validated, references checked against what
+   the store and the earlier files hold) and its triples streamed into a staging graph, where the
+   SHACL shapes of ``ontology/shapes.ttl`` are checked (:mod:`loaders.shacl`); then the staging
+   graph is dropped. Every problem of every file is collected. Nothing visible changes.
+2. **Writing**, only when the first pass found nothing wrong (or ``skip_invalid`` is given): each
+   file is converted again into a staging graph, checked again, and moved into its own named graph
+   ``{base}graph/source/{file stem}`` with its provenance record, in one update. Loading a file
+   again replaces its graph. Readers see the old graph or the new one, never a mix.
+
+With ``skip_invalid``, invalid rows are left out and written with their reasons to a CSV file;
+a file with problems that are not about single rows (wrong columns, SHACL violations) is left out
+whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import importlib
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from pyoxigraph import Triple
+
+from graph.errors import NotFoundError, ParameterError
+from graph.provenance import LoadRecord, now, sha256_of
+from graph.resources import ontology_dir
+from graph.results import SelectResult
+from graph.store import GraphStore
+from loaders.base import LoadContext, Loader, Problem
+from loaders.records import layout_of
+from loaders.rows import TableLoader
+from loaders.shacl import Shapes, compile_shapes
+from loaders.tabular import open_table, read_header
+
+#: The kinds, in the order their files are loaded (later kinds refer to earlier ones).
+KINDS: tuple[str, ...] = (
+    "vocabulary",
+    "nuts",
+    "nace",
+    "priorities",
+    "clusters",
+    "smes",
+    "services",
+    "calls",
+    "activities",
+    "actions",
+    "rdf",
+)
+
+_MODULES = (
+    "loaders.vocabulary",
+    "loaders.nuts",
+    "loaders.nace",
+    "loaders.priorities",
+    "loaders.clusters",
+    "loaders.smes",
+    "loaders.services",
+    "loaders.calls",
+    "loaders.activities",
+    "loaders.actions",
+    "loaders.rdf",
+)
+
+# The classes of records that other files may refer to: their IRIs make up ``context.known``.
+_KNOWN_TYPES = (
+    "s3:Region",
+    "skos:Concept",
+    "s3:Cluster",
+    "s3:S3Priority",
+    "s3:SME",
+    "s3:SynchronisedCallScheme",
+)
+
+Stage = Literal["validate", "load"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the reading of one file is: ``rows`` of ``total`` (None when not known yet)."""
+
+    stage: Stage
+    file: str
+    rows: int
+    total: int | None
+    done: bool = False
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class FileReport:
+    """What happened to one source file."""
+
+    path: str
+    kind: str
+    graph: str
+    rows: int = 0
+    triples: int = 0
+    rejected_rows: int = 0
+    problems: int = 0
+    loaded: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    """The outcome of a load or a validation: per file counts, every problem, timings."""
+
+    dry_run: bool
+    files: list[FileReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped_invalid: bool = False
+    rejected_file: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when everything asked for was valid (and, for a load, written).
+
+        With ``skip_invalid``, rejected rows do not make a load fail; a file left out does.
+        """
+        if self.skipped_invalid and not self.dry_run:
+            return bool(self.files) and all(f.loaded for f in self.files)
+        return not self.problems and bool(self.files)
+
+    def summary(self) -> str:
+        """One line: files, rows, triples and problems.
+
+        >>> Report(dry_run=False, files=[FileReport("a.csv", "clusters", "g", 3, 50)]).summary()
+        '1 file, 3 rows, 50 triples'
+        """
+        files = len(self.files)
+        text = (
+            f"{files} file{'s' if files != 1 else ''}, "
+            f"{sum(f.rows for f in self.files):,} rows, "
+            f"{sum(f.triples for f in self.files):,} triples"
+        )
+        if self.problems:
+            count = len(self.problems)
+            text += f", {count} problem{'s' if count != 1 else ''}"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values."""
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "seconds": round(self.seconds, 3),
+            "files": [asdict(f) for f in self.files],
+            "problems": [p.as_dict() for p in self.problems],
+            "rejected_file": self.rejected_file,
+        }
+
+
+@dataclass
+class _Planned:
+    path: Path
+    kind: str
+    loader: Loader
+    graph: str
+    order: tuple[int, int, str]
+
+
+class _Abort(Exception):
+    """Stops a replacement after its checks (a dry run, or problems found)."""
+
+
+def loaders() -> dict[str, Loader]:
+    """One loader of each kind, by kind, in loading order."""
+    found: dict[str, Loader] = {}
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue
+            raise
+        for value in vars(module).values():
+            kind = getattr(value, "kind", None)
+            if (
+                isinstance(value, type)
+                and value.__module__ == name
+                and isinstance(kind, str)
+                and callable(getattr(value, "convert", None))
+                and callable(getattr(value, "recognises", None))
+                and not getattr(value, "__abstractmethods__", None)
+            ):
+                found[kind] = cast(Loader, value())
+    return {kind: found[kind] for kind in KINDS if kind in found}
+
+
+def detect_kind(path: Path) -> str:
+    """The kind of a file, from its extension and columns.
+
+    :raises NotFoundError: when the file does not exist.
+    :raises ParameterError: when no loader recognises it.
+    """
+    if not path.exists():
+        raise NotFoundError(f"{path}: no such file or directory")
+    for kind, loader in loaders().items():
+        if loader.recognises(path):
+            return kind
+    raise ParameterError("kind", _unrecognised(path))
+
+
+def _unrecognised(path: Path) -> str:
+    hint = ""
+    if path.suffix.lower() in (".csv", ".xlsx", ".json"):
+        columns = read_header(path)
+        if columns:
+            hint = f" (its columns: {', '.join(columns[:12])})"
+    return (
+        f"{path}: cannot tell what kind of file this is{hint}; pass --kind with one of "
+        f"{', '.join(KINDS)} (docs/data-formats.md describes each)"
+    )
+
+
+def _order(kind: str, path: Path, loader: Loader) -> tuple[int, int, str]:
+    sub = 0
+    if isinstance(loader, TableLoader) and len(loader.layouts) > 1:
+        layout = layout_of(read_header(path), loader.layouts)
+        # schemes before calls, SMEs before memberships: the later refer to the earlier
+        sub = {"schemes": 0, "calls": 1, "smes": 0, "memberships": 1}.get(
+            layout.layout if layout else "", 0
+        )
+    return KINDS.index(kind), sub, path.name
+
+
+def _plan(
+    store: GraphStore, paths: Sequence[Path], kind: str | None, report: Report
+) -> list[_Planned]:
+    available = loaders()
+    if kind is not None and kind not in available:
+        raise ParameterError("kind", f"unknown kind {kind!r}; use one of {', '.join(available)}")
+    planned: list[_Planned] = []
+
+    def add(path: Path, chosen: str) -> None:
+        loader = available[chosen]
+        graph = store.graphs.source(path.stem)
+        planned.append(_Planned(path, chosen, loader, graph, _order(chosen, path, loader)))
+
+    for path in paths:
+        if not path.exists():
+            report.problems.append(
+                Problem(str(path), None, None, None, "no such file or directory")
+            )
+            continue
+        if path.is_dir():
+            before = len(planned)
+            for child in sorted(p for p in path.iterdir() if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                if kind is not None:
+                    if available[kind].recognises(child):
+                        add(child, kind)
+                    continue
+                for name, loader in available.items():
+                    if loader.recognises(child):
+                        add(child, name)
+                        break
+            if len(planned) == before:
+                what = f"{kind} file" if kind else "file of a kind s3kg loads"
+                report.problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        f"the directory holds no {what} (see docs/data-formats.md)",
+                    )
+                )
+            continue
+        if kind is not None:
+            add(path, kind)
+            continue
+        for name, loader in available.items():
+            if loader.recognises(path):
+                add(path, name)
+                break
+        else:
+            report.problems.append(Problem(str(path), None, None, None, _unrecognised(path)))
+    planned.sort(key=lambda item: item.order)
+    graphs: dict[str, Path] = {}
+    unique: list[_Planned] = []
+    for item in planned:
+        other = graphs.setdefault(item.graph, item.path)
+        if other == item.path:
+            unique.append(item)
+        else:
+            report.problems.append(
+                Problem(
+                    str(item.path),
+                    None,
+                    None,
+                    None,
+                    f"{other} and {item.path} would both load into {item.graph}; rename one "
+                    "(each file's name without extension names its graph)",
+                )
+            )
+    return unique
+
+
+def known_iris(store: GraphStore) -> set[str]:
+    """The IRIs of the regions, concepts and records in the store that files may refer to."""
+    values = " ".join(_KNOWN_TYPES)
+    result = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {values} }} ?s a ?t }}")
+    assert isinstance(result, SelectResult)
+    return {row[0].value for row in result.rows if row[0] is not None and hasattr(row[0], "value")}
+
+
+_shapes_cache: dict[tuple[str, float], Shapes] = {}
+
+
+def default_shapes() -> Shapes | None:
+    """The compiled shapes of ``ontology/shapes.ttl`` (None when the file is missing)."""
+    path = ontology_dir() / "shapes.ttl"
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    key = (str(path), path.stat().st_mtime)
+    if key not in _shapes_cache:
+        _shapes_cache.clear()
+        _shapes_cache[key] = compile_shapes(path)
+    return _shapes_cache[key]
+
+
+def shacl_problems(store: GraphStore, shapes: Shapes, graph: str, file: str) -> list[Problem]:
+    """The SHACL violations in ``graph`` (a staging graph), as problems of ``file``."""
+
+    def query(sparql: str) -> Iterable[dict[str, Any]]:
+        result = store.query(sparql, default_graph=[graph])
+        assert isinstance(result, SelectResult)
+        return result.dicts()
+
+    problems = []
+    for violation in shapes.run(query):
+        name = violation.name or (violation.path or "").strip("<>").rsplit("#", 1)[-1]
+        focus = getattr(violation.focus, "value", str(violation.focus))
+        message = f"{violation.message} ({focus})"
+        if violation.value is not None:
+            message = f"{violation.message} ({focus}, value {violation.value})"
+        problems.append(Problem(file, None, None, name or None, message))
+    return problems
+
+
+def _counted(
+    triples: Iterator[Triple],
+    context: LoadContext,
+    stage: Stage,
+    file: str,
+    total: int | None,
+    progress: ProgressCallback | None,
+    counter: list[int],
+) -> Iterator[Triple]:
+    last = -1
+    for triple in triples:
+        counter[0] += 1
+        if progress is not None and context.rows != last and counter[0] % 512 == 0:
+            last = context.rows
+            progress(Progress(stage, file, context.rows, total))
+        yield triple
+    if progress is not None:
+        progress(Progress(stage, file, context.rows, total, done=True))
+
+
+def _validate_file(
+    store: GraphStore,
+    item: _Planned,
+    known: set[str],
+    shapes: Shapes | None,
+    progress: ProgressCallback | None,
+) -> tuple[FileReport, list[Problem]]:
+    started = time.perf_counter()
+    context = LoadContext(store.graphs, known=known)
+    counter = [0]
+    problems: list[Problem] = []
+
+    def check(staging: str) -> None:
+        if shapes is not None and context.rows:
+            problems.extend(shacl_problems(store, shapes, staging, item.path.name))
+        raise _Abort
+
+    triples = _counted(
+        item.loader.convert(item.path, context),
+        context,
+        "validate",
+        item.path.name,
+        None,
+        progress,
+        counter,
+    )
+    with contextlib.suppress(_Abort):
+        store.replace_graph_triples(item.graph, triples, check=check)
+    report = FileReport(
+        str(item.path),
+        item.kind,
+        item.graph,
+        rows=context.rows,
+        triples=counter[0],
+        rejected_rows=len({p.line for p in context.problems if p.line is not None})
+        if context.rows
+        else 0,
+        problems=len(context.problems) + len(problems),
+        seconds=time.perf_counter() - started,
+    )
+    return report, context.problems + problems
+
+
+def _file_level(problems: list[Problem], rows: int) -> bool:
+    """True when a file's problems are not about single rows (so it cannot be loaded at all)."""
+    return (rows == 0 and bool(problems)) or any(p.line is None for p in problems)
+
+
+def _check(
+    context: LoadContext,
+    store: GraphStore,
+    shapes: Shapes | None,
+    file: str,
+    skip_invalid: bool,
+    found: list[Problem],
+) -> Callable[[str], None]:
+    def check(staging: str) -> None:
+        if context.problems and not skip_invalid:
+            found.extend(context.problems)
+            raise _Abort
+        if shapes is not None:
+            violations = shacl_problems(store, shapes, staging, file)
+            if violations:
+                found.extend(violations)
+                raise _Abort
+
+    return check
+
+
+def _write_file(
+    store: GraphStore,
+    item: _Planned,
+    report: FileReport,
+    sha256: str,
+    known: set[str],
+    shapes: Shapes | None,
+    skip_invalid: bool,
+    license: str | None,
+    source_url: str | None,
+    progress: ProgressCallback | None,
+) -> list[Problem]:
+    started_at = now()
+    started = time.perf_counter()
+    if sha256_of(item.path) != sha256:
+        return [
+            Problem(
+                item.path.name,
+                None,
+                None,
+                None,
+                "the file changed while it was being loaded; load it again",
+            )
+        ]
+    context = LoadContext(store.graphs, known=known)
+    counter = [0]
+    found: list[Problem] = []
+    size = item.path.stat().st_size
+
+    def record(triples: int) -> LoadRecord:
+        return LoadRecord(
+            graph=item.graph,
+            file_name=item.path.name,
+            byte_size=size,
+            sha256=sha256,
+            rows=context.rows,
+            triples=triples,
+            loader=item.kind,
+            loader_version=item.loader.version,
+            started=started_at,
+            ended=now(),
+            license=license,
+            source_url=source_url,
+        )
+
+    triples = _counted(
+        item.loader.convert(item.path, context),
+        context,
+        "load",
+        item.path.name,
+        report.rows,
+        progress,
+        counter,
+    )
+    check = _check(context, store, shapes, item.path.name, skip_invalid, found)
+    try:
+        report.triples = store.replace_graph_triples(
+            item.graph, triples, record=record, check=check
+        )
+    except _Abort:
+        return found or context.problems
+    report.loaded = True
+    report.rows = context.rows
+    report.seconds += time.perf_counter() - started
+    return []
+
+
+def _run(
+    store: GraphStore,
+    paths: Sequence[Path | str],
+    kind: str | None,
+    *,
+    write: bool,
+    skip_invalid: Path | None = None,
+    license: str | None = None,
+    source_url: str | None = None,
+    progress: ProgressCallback | None = None,
+    shapes: Shapes | None = None,
+) -> Report:
+    began = time.perf_counter()
+    report = Report(dry_run=not write, skipped_invalid=skip_invalid is not None)
+    planned = _plan(store, [Path(p) for p in paths], kind, report)
+    shapes = shapes if shapes is not None else default_shapes()
+    known = known_iris(store)
+    file_problems: dict[str, list[Problem]] = {}
+    checksums: dict[str, str] = {}
+    for item in planned:
+        checksums[str(item.path)] = sha256_of(item.path)
+        file_report, problems = _validate_file(store, item, known, shapes, progress)
+        report.files.append(file_report)
+        report.problems.extend(problems)
+        file_problems[str(item.path)] = problems
+    if write and (not report.problems or skip_invalid is not None) and planned:
+        known = known_iris(store)
+        for item, file_report in zip(planned, report.files, strict=True):
+            problems = file_problems[str(item.path)]
+            if skip_invalid is not None and _file_level(problems, file_report.rows):
+                continue
+            more = _write_file(
+                store,
+                item,
+                file_report,
+                checksums[str(item.path)],
+                known,
+                shapes,
+                skip_invalid is not None,
+                license,
+                source_url,
+                progress,
+            )
+            report.problems.extend(p for p in more if p not in problems)
+            if more and skip_invalid is None:
+                break
+    if skip_invalid is not None and write:
+        write_rejected(skip_invalid, planned, report.problems)
+        report.rejected_file = str(skip_invalid)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def validate_paths(
+    store: GraphStore,
+    paths: Sequence[Path | str],
+    kind: str | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    shapes: Shapes | None = None,
+) -> Report:
+    """Check files (or directories) as a load would, without changing the store.
+
+    :param kind: read every file as this kind instead of recognising each one.
+    :param shapes: SHACL shapes to check (default: the compiled ``ontology/shapes.ttl``).
+    :raises ParameterError: for an unknown ``kind``.
+    """
+    return _run(store, paths, kind, write=False, progress=progress, shapes=shapes)
+
+
+def load_paths(
+    store: GraphStore,
+    paths: Sequence[Path | str],
+    kind: str | None = None,
+    skip_invalid: Path | None = None,
+    license: str | None = None,
+    source_url: str | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    shapes: Shapes | None = None,
+) -> Report:
+    """Validate files (or directories) and, when all is valid, load each into its own graph.
+
+    By default any problem means nothing is written. With ``skip_invalid`` (a CSV file to create),
+    the valid rows are loaded and the rejected ones are written there with their reasons.
+    ``license`` and ``source_url`` (IRIs) go into each file's provenance record.
+
+    :raises ParameterError: for an unknown ``kind``.
+    """
+    return _run(
+        store,
+        paths,
+        kind,
+        write=True,
+        skip_invalid=skip_invalid,
+        license=license,
+        source_url=source_url,
+        progress=progress,
+        shapes=shapes,
+    )
+
+
+REJECTED_COLUMNS = ("file", "line", "column", "field", "reason", "row")
+
+
+def write_rejected(target: Path, planned: Sequence[_Planned], problems: Sequence[Problem]) -> int:
+    """Write the problems, one per line, with the content of the row each is about (as JSON).
+
+    Returns the number of rejected rows. Files are read again to recover the rows, streaming.
+    """
+    by_file: dict[str, dict[int, list[Problem]]] = {}
+    loose: list[Problem] = []
+    names = {item.path.name: item.path for item in planned}
+    for problem in problems:
+        if problem.line is not None and problem.file in names:
+            by_file.setdefault(problem.file, {}).setdefault(problem.line, []).append(problem)
+        else:
+            loose.append(problem)
+    rejected = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REJECTED_COLUMNS)
+        for problem in loose:
+            writer.writerow([problem.file, "", "", problem.field or "", problem.message, ""])
+        for name, lines in by_file.items():
+            path = names[name]
+            rows: dict[int, str] = {}
+            if path.suffix.lower() in (".csv", ".xlsx", ".json"):
+                for row in open_table(path, lambda problem: None):
+                    if row.line in lines:
+                        rows[row.line] = json.dumps(row.values(), ensure_ascii=False)
+            for line in sorted(lines):
+                rejected += 1
+                for problem in lines[line]:
+                    writer.writerow(
+                        [
+                            name,
+                            line,
+                            "" if problem.column is None else problem.column,
+                            problem.field or "",
+                            problem.message,
+                            rows.get(line, ""),
+                        ]
+                    )
+    return rejected

@@ -1,0 +1,460 @@
+"""SHACL Core shapes compiled into SPARQL queries that find the violating focus nodes.
+
+Loads are validated inside the store, in the staging graph, before they become visible: each
+constraint of ``ontology/shapes.ttl`` becomes one SELECT query run by pyoxigraph, which is far
+faster than a SHACL engine over an in-memory copy and keeps memory flat for large loads.
+
+Supported (SHACL 1.0, section 4 "Core Constraint Components"): targets (``sh:targetClass``, implicit
+class targets, ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``), property paths
+(predicate, inverse, sequence, alternative, zero-or-more, one-or-more, zero-or-one), ``sh:class``,
+``sh:datatype``, ``sh:nodeKind``, ``sh:minCount``, ``sh:maxCount``, ``sh:minInclusive``,
+``sh:maxInclusive``, ``sh:minExclusive``, ``sh:maxExclusive``, ``sh:minLength``, ``sh:maxLength``,
+``sh:pattern`` (with ``sh:flags``), ``sh:in``, ``sh:hasValue``, ``sh:lessThan``,
+``sh:lessThanOrEquals``, ``sh:deactivated``, ``sh:message`` and ``sh:severity``. Any other
+constraint component is listed in :attr:`Shapes.unsupported` and not checked.
+
+One deliberate difference from the letter of SHACL: Oxigraph stores every subtype of
+``xsd:integer`` (``xsd:nonNegativeInteger``, ``xsd:int``, ...) as ``xsd:integer``, so
+``sh:datatype xsd:nonNegativeInteger`` accepts an ``xsd:integer`` value in the type's range.
+
+>>> shapes = compile_shapes('''
+...   @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+...   ex:Shape a sh:NodeShape ; sh:targetClass ex:Cluster ;
+...     sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "A cluster needs a name." ] .
+... ''')
+>>> [(check.component, check.path) for check in shapes.checks]
+[('MinCountConstraintComponent', '<http://example.org/name>')]
+>>> from pyoxigraph import Store, RdfFormat
+>>> store = Store()
+>>> store.load(b"<http://example.org/c1> a <http://example.org/Cluster> .", RdfFormat.TURTLE)
+>>> [str(v) for v in shapes.run(store.query)]
+['<http://example.org/c1>: <http://example.org/name>: A cluster needs a name.']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
+
+Term = NamedNode | BlankNode | Literal | Triple
+#: Runs a SELECT query; returns its solutions (pyoxigraph solutions or dictionaries).
+QueryFunction = Callable[[str], Iterable[Any]]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER = _XSD + "integer"
+
+_PREFIXES = (
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
+
+# xsd:integer subtypes, which Oxigraph stores as xsd:integer, with their lower and upper bounds.
+_INTEGER_TYPES: dict[str, tuple[int | None, int | None]] = {
+    _XSD + "integer": (None, None),
+    _XSD + "nonNegativeInteger": (0, None),
+    _XSD + "positiveInteger": (1, None),
+    _XSD + "nonPositiveInteger": (None, 0),
+    _XSD + "negativeInteger": (None, -1),
+    _XSD + "long": (-(2**63), 2**63 - 1),
+    _XSD + "int": (-(2**31), 2**31 - 1),
+    _XSD + "short": (-(2**15), 2**15 - 1),
+    _XSD + "byte": (-128, 127),
+    _XSD + "unsignedLong": (0, 2**64 - 1),
+    _XSD + "unsignedInt": (0, 2**32 - 1),
+    _XSD + "unsignedShort": (0, 2**16 - 1),
+    _XSD + "unsignedByte": (0, 255),
+}
+# Datatypes whose lexical forms SPARQL can check with a cast of the same name.
+_CASTABLE = {
+    _XSD + "decimal",
+    _XSD + "double",
+    _XSD + "float",
+    _XSD + "boolean",
+    _XSD + "date",
+    _XSD + "dateTime",
+    _XSD + "time",
+    _XSD + "gYear",
+    _XSD + "duration",
+}
+
+_NODE_KINDS = {
+    str(SH.IRI): "!isIRI(?value)",
+    str(SH.BlankNode): "!isBlank(?value)",
+    str(SH.Literal): "!isLiteral(?value)",
+    str(SH.BlankNodeOrIRI): "isLiteral(?value)",
+    str(SH.BlankNodeOrLiteral): "isIRI(?value)",
+    str(SH.IRIOrLiteral): "isBlank(?value)",
+}
+
+_COMPARISONS = {
+    str(SH.minInclusive): ">=",
+    str(SH.maxInclusive): "<=",
+    str(SH.minExclusive): ">",
+    str(SH.maxExclusive): "<",
+}
+
+# Parameters of shapes that are not constraint components of their own.
+_NOT_COMPONENTS = {
+    SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
+    SH.message, SH.severity, SH.name, SH.description, SH.property, SH.deactivated, SH.flags,
+    SH.order, SH.group, SH.defaultValue, SH.ignoredProperties,
+    RDF.type, RDFS.label, RDFS.comment,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A focus node that does not meet one constraint."""
+
+    focus: Term
+    value: Term | None
+    path: str | None
+    name: str | None
+    component: str
+    shape: str
+    message: str
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        field = f"{self.name or self.path}: " if self.name or self.path else ""
+        return f"{self.focus}: {field}{self.message}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint of one shape as a SELECT query binding ``?focus`` (and ``?value``)."""
+
+    shape: str
+    component: str
+    path: str | None
+    name: str | None
+    message: str
+    severity: str
+    query: str
+    target_classes: frozenset[str] | None  # None: targets other than classes
+
+    def violations(self, query: QueryFunction) -> Iterator[Violation]:
+        """Run the check with ``query`` (a function taking SPARQL, returning solutions)."""
+        for solution in query(self.query):
+            focus = _get(solution, "focus")
+            if focus is None:
+                continue
+            yield Violation(
+                focus,
+                _get(solution, "value"),
+                self.path,
+                self.name,
+                self.component,
+                self.shape,
+                self.message,
+                self.severity,
+            )
+
+
+@dataclass
+class Shapes:
+    """Compiled shapes: the checks, and the constraints that could not be compiled."""
+
+    checks: list[Check] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+    def run(self, query: QueryFunction) -> list[Violation]:
+        """All violations in the data ``query`` runs over.
+
+        Checks whose target classes have no instance in the data are skipped.
+        """
+        classes = query(
+            _PREFIXES + "SELECT DISTINCT ?c WHERE { ?s rdf:type ?t . ?t rdfs:subClassOf* ?c }"
+        )
+        present = {str(getattr(_get(solution, "c"), "value", "")) for solution in classes}
+        found: list[Violation] = []
+        for check in self.checks:
+            if check.target_classes is not None and not (check.target_classes & present):
+                continue
+            found.extend(check.violations(query))
+        return found
+
+
+def _get(solution: Any, name: str) -> Term | None:
+    """The value of ``name`` in a pyoxigraph solution or a dictionary (None when unbound)."""
+    try:
+        value: Term | None = solution[name]
+    except KeyError:
+        return None
+    return value
+
+
+def _sparql(term: rdflib.term.Node) -> str:
+    """An rdflib term written as SPARQL, escaped by pyoxigraph."""
+    if isinstance(term, rdflib.URIRef):
+        return str(NamedNode(str(term)))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return str(Literal(str(term), language=term.language))
+        if term.datatype:
+            return str(Literal(str(term), datatype=NamedNode(str(term.datatype))))
+        return str(Literal(str(term)))
+    raise ValueError(f"a blank node ({term.n3()}) cannot be used as a constraint value")
+
+
+def _path(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """A SHACL property path as a SPARQL property path."""
+    if isinstance(node, rdflib.URIRef):
+        return _sparql(node)
+    if (node, RDF.first, None) in graph:
+        return "(" + "/".join(_path(graph, item) for item in Collection(graph, node)) + ")"
+    for predicate, template in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = graph.value(node, predicate)
+        if inner is not None:
+            return template.format("(" + _path(graph, inner) + ")")
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path(graph, item) for item in Collection(graph, alternatives)) + ")"
+    raise ValueError(f"unsupported property path {node.n3()}")
+
+
+def _name(node: rdflib.term.Node) -> str:
+    return node.n3() if isinstance(node, rdflib.BNode) else str(node)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+class _Compiler:
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+        self.result = Shapes()
+
+    def targets(self, shape: rdflib.term.Node) -> tuple[list[str], frozenset[str] | None]:
+        """Group patterns binding ``?focus`` to the shape's focus nodes; the target classes."""
+        g = self.graph
+        patterns: list[str] = []
+        classes = [str(c) for c in g.objects(shape, SH.targetClass)]
+        if (shape, RDF.type, RDFS.Class) in g or (
+            shape,
+            RDF.type,
+            rdflib.URIRef("http://www.w3.org/2002/07/owl#Class"),
+        ) in g:
+            classes.append(str(shape))
+        for cls in classes:
+            patterns.append(f"?focus rdf:type/rdfs:subClassOf* {NamedNode(cls)} .")
+        only_classes = bool(classes)
+        for node in g.objects(shape, SH.targetNode):
+            patterns.append(f"VALUES ?focus {{ {_sparql(node)} }}")
+            only_classes = False
+        for predicate in g.objects(shape, SH.targetSubjectsOf):
+            patterns.append(
+                f"{{ SELECT DISTINCT ?focus WHERE {{ ?focus {_sparql(predicate)} [] }} }}"
+            )
+            only_classes = False
+        for predicate in g.objects(shape, SH.targetObjectsOf):
+            patterns.append(
+                f"{{ SELECT DISTINCT ?focus WHERE {{ [] {_sparql(predicate)} ?focus }} }}"
+            )
+            only_classes = False
+        return patterns, (frozenset(classes) if only_classes else None)
+
+    def compile(self) -> Shapes:
+        g = self.graph
+        node_shapes = set(g.subjects(RDF.type, SH.NodeShape))
+        for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+            node_shapes |= {s for s in g.subjects(predicate, None) if (s, SH.path, None) not in g}
+        for shape in sorted(node_shapes, key=str):
+            if self.deactivated(shape):
+                continue
+            targets, classes = self.targets(shape)
+            if not targets:
+                continue
+            self.constraints(shape, None, targets, classes)
+            for property_shape in g.objects(shape, SH.property):
+                if not self.deactivated(property_shape):
+                    self.constraints(
+                        property_shape, g.value(property_shape, SH.path), targets, classes
+                    )
+        for shape in sorted(set(g.subjects(SH.path, None)), key=str):
+            targets, classes = self.targets(shape)
+            if targets and not self.deactivated(shape):
+                self.constraints(shape, g.value(shape, SH.path), targets, classes)
+        return self.result
+
+    def deactivated(self, shape: rdflib.term.Node) -> bool:
+        value = self.graph.value(shape, SH.deactivated)
+        return isinstance(value, rdflib.Literal) and value.toPython() is True
+
+    def constraints(
+        self,
+        shape: rdflib.term.Node,
+        path_node: rdflib.term.Node | None,
+        targets: list[str],
+        classes: frozenset[str] | None,
+    ) -> None:
+        g = self.graph
+        path = _path(g, path_node) if path_node is not None else None
+        name_node = g.value(shape, SH.name)
+        name = str(name_node) if name_node is not None else None
+        message_node = g.value(shape, SH.message)
+        severity_node = g.value(shape, SH.severity)
+        severity = _local(str(severity_node)) if severity_node is not None else "Violation"
+        focus = " UNION ".join(f"{{ {t} }}" for t in targets) if len(targets) > 1 else targets[0]
+        values = f"?focus {path} ?value ." if path else "BIND(?focus AS ?value)"
+
+        def add(component: str, query: str, default: str) -> None:
+            message = str(message_node) if message_node is not None else default
+            self.result.checks.append(
+                Check(_name(shape), component, path, name, message, severity,
+                      _PREFIXES + query, classes)
+            )  # fmt: skip
+
+        def value_check(component: str, condition: str, default: str, extra: str = "") -> None:
+            add(
+                component,
+                f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} {extra} "
+                f"FILTER({condition}) }}",
+                default,
+            )
+
+        what = f"{name or path}" if path else "the node"
+        for predicate, obj in sorted(g.predicate_objects(shape), key=lambda po: str(po[0])):
+            if predicate in _NOT_COMPONENTS:
+                continue
+            if predicate == SH.minCount:
+                count = int(str(obj))
+                if count <= 0 or path is None:
+                    continue
+                if count == 1:
+                    query = (
+                        f"SELECT ?focus ?value WHERE {{ {focus} "
+                        f"FILTER NOT EXISTS {{ ?focus {path} ?any }} }}"
+                    )
+                else:
+                    query = (
+                        f"SELECT ?focus (SAMPLE(?none) AS ?value) WHERE {{ {focus} "
+                        f"OPTIONAL {{ ?focus {path} ?v }} }} GROUP BY ?focus "
+                        f"HAVING (COUNT(DISTINCT ?v) < {count})"
+                    )
+                add("MinCountConstraintComponent", query, f"{what}: fewer than {count} values")
+            elif predicate == SH.maxCount:
+                if path is None:
+                    continue
+                count = int(str(obj))
+                query = (
+                    f"SELECT ?focus (SAMPLE(?none) AS ?value) WHERE {{ {focus} ?focus {path} ?v }} "
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {count})"
+                )
+                add("MaxCountConstraintComponent", query, f"{what}: more than {count} values")
+            elif predicate == SH["class"]:
+                condition = f"NOT EXISTS {{ ?value rdf:type/rdfs:subClassOf* {_sparql(obj)} }}"
+                value_check("ClassConstraintComponent", condition, f"{what}: not a {obj}")
+            elif predicate == SH.datatype:
+                value_check(
+                    "DatatypeConstraintComponent", _datatype(str(obj)), f"{what}: not a {obj}"
+                )
+            elif predicate == SH.nodeKind and str(obj) in _NODE_KINDS:
+                value_check(
+                    "NodeKindConstraintComponent", _NODE_KINDS[str(obj)], f"{what}: not {obj}"
+                )
+            elif str(predicate) in _COMPARISONS:
+                operator = _COMPARISONS[str(predicate)]
+                component = _local(str(predicate))[0].upper() + _local(str(predicate))[1:]
+                value_check(
+                    component + "ConstraintComponent",
+                    f"!COALESCE(?value {operator} {_sparql(obj)}, false)",
+                    f"{what}: must be {operator} {obj}",
+                )
+            elif predicate in (SH.minLength, SH.maxLength):
+                operator = ">=" if predicate == SH.minLength else "<="
+                value_check(
+                    _local(str(predicate))[0].upper() + _local(str(predicate))[1:]
+                    + "ConstraintComponent",
+                    f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {operator} {int(str(obj))},"
+                    " false)",
+                    f"{what}: length must be {operator} {obj}",
+                )  # fmt: skip
+            elif predicate == SH.pattern:
+                flags = g.value(shape, SH.flags)
+                extra = f", {Literal(str(flags))}" if flags is not None else ""
+                pattern = Literal(str(obj))
+                value_check(
+                    "PatternConstraintComponent",
+                    f"isBlank(?value) || !REGEX(STR(?value), {pattern}{extra})",
+                    f"{what}: does not match {obj}",
+                )
+            elif predicate == SH["in"]:
+                members = [_sparql(item) for item in Collection(g, obj)]
+                condition = " || ".join(f"sameTerm(?value, {m})" for m in members) or "false"
+                value_check("InConstraintComponent", f"!({condition})", f"{what}: not allowed")
+            elif predicate == SH.hasValue:
+                if path:
+                    query = (
+                        f"SELECT ?focus ?value WHERE {{ {focus} "
+                        f"FILTER NOT EXISTS {{ ?focus {path} {_sparql(obj)} }} }}"
+                    )
+                else:
+                    query = (
+                        f"SELECT ?focus ?value WHERE {{ {focus} "
+                        f"FILTER(!sameTerm(?focus, {_sparql(obj)})) }}"
+                    )
+                add("HasValueConstraintComponent", query, f"{what}: must have {obj}")
+            elif predicate in (SH.lessThan, SH.lessThanOrEquals) and path:
+                operator = "<" if predicate == SH.lessThan else "<="
+                value_check(
+                    _local(str(predicate))[0].upper() + _local(str(predicate))[1:]
+                    + "ConstraintComponent",
+                    f"!COALESCE(?value {operator} ?other, false)",
+                    f"{what}: must be {operator} {obj}",
+                    extra=f"?focus {_sparql(obj)} ?other .",
+                )  # fmt: skip
+            else:
+                self.result.unsupported.append(f"{_name(shape)} {predicate}")
+
+
+def _datatype(datatype: str) -> str:
+    """A SPARQL condition true when ``?value`` is not a well-formed literal of ``datatype``."""
+    iri = NamedNode(datatype)
+    if datatype in _INTEGER_TYPES:
+        low, high = _INTEGER_TYPES[datatype]
+        accepted = f"(datatype(?value) = {iri} || datatype(?value) = <{_XSD_INTEGER}>)"
+        checks = ["STR(xsd:integer(STR(?value))) = STR(xsd:integer(STR(?value)))"]
+        if low is not None:
+            checks.append(f"xsd:integer(STR(?value)) >= {low}")
+        if high is not None:
+            checks.append(f"xsd:integer(STR(?value)) <= {high}")
+        valid = " && ".join(checks)
+        return f"!isLiteral(?value) || !{accepted} || !COALESCE({valid}, false)".replace(
+            "xsd:integer(", f"<{_XSD_INTEGER}>("
+        )
+    if datatype == str(RDF.langString):
+        return "!isLiteral(?value) || LANG(?value) = ''"
+    condition = f"!isLiteral(?value) || datatype(?value) != {iri}"
+    if datatype in _CASTABLE:
+        condition += f" || !COALESCE(STR({iri}(STR(?value))) = STR({iri}(STR(?value))), false)"
+    return condition
+
+
+def compile_shapes(source: str | bytes | Path, format: str = "turtle") -> Shapes:
+    """Compile a shapes graph (Turtle text or a file) into SPARQL checks."""
+    graph = rdflib.Graph()
+    if isinstance(source, Path):
+        graph.parse(source, format=format)
+    else:
+        graph.parse(data=source, format=format)
+    return _Compiler(graph).compile()
+
+
+def query_over(store: Any, graphs: Iterable[str]) -> QueryFunction:
+    """A query function over the union of ``graphs`` of a pyoxigraph ``Store``."""
+    default = [NamedNode(g) for g in graphs]
+    return lambda sparql: store.query(sparql, default_graph=default)

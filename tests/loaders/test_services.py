@@ -1,0 +1,38 @@
+"""Kind services: a cluster's service and its validation by a pilot cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.store import OxigraphStore
+from loaders.pipeline import load_paths
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+
+
+def objects(store: OxigraphStore, subject: str, predicate: str) -> list[str]:
+    result = store.query(f"SELECT ?o WHERE {{ <{subject}> {predicate} ?o }} ORDER BY ?o")
+    return [row[0].value for row in result.rows if row[0] is not None]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("form", ["csv", "json", "xlsx"])
+def test_example_loads(reference_store: OxigraphStore, form: str) -> None:
+    paths = [
+        EXAMPLES / form / f"{stem}.{form}"
+        for stem in [
+            "priorities",
+            "clusters",
+            "services",
+        ]
+    ]
+    report = load_paths(reference_store, paths)
+    assert report.ok, [str(p) for p in report.problems]
+    assert objects(
+        reference_store,
+        "https://w3id.org/s3kg/id/service/digital-maturity-check/validation",
+        "s3:validatedBy",
+    ) == [
+        "https://w3id.org/s3kg/id/cluster/lombardy-intelligent-factories",
+    ]
