@@ -38,6 +38,8 @@ from graph.results import (
 )
 from graph.settings import Settings
 from graph.store import OxigraphStore, open_store
+from loaders import cli as loaders_cli
+from loaders.synth import synth as synth_cli
 
 app = typer.Typer(
     name="s3kg",
@@ -387,19 +389,11 @@ def demo(
             shutil.rmtree(location.parent, ignore_errors=True)
 
 
-def _register_optional_commands() -> None:
-    """Commands whose modules live in the loaders and query packages."""
-    try:
-        from loaders import cli as loaders_cli
-    except ImportError:  # pragma: no cover - the loaders package always ships
-        return
-    for name in ("load", "validate", "drop"):
-        function = getattr(loaders_cli, name, None)
-        if function is not None:
-            app.command(name=name)(function)
-
-
-_register_optional_commands()
+# Commands defined next to the code they drive.
+app.command()(loaders_cli.load)
+app.command()(loaders_cli.validate)
+app.command()(loaders_cli.drop)
+app.command()(synth_cli)
 
 
 def main() -> None:
