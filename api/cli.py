@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 import graph
+from api import cli_queries
 from graph.errors import S3KGError, UnsupportedFormatError
 from graph.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_format
 from graph.install import install
@@ -394,6 +395,7 @@ app.command()(loaders_cli.load)
 app.command()(loaders_cli.validate)
 app.command()(loaders_cli.drop)
 app.command()(synth_cli)
+app.command(name="run")(cli_queries.run)
 
 
 def main() -> None:
