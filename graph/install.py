@@ -3,7 +3,8 @@
 Each bundled file goes into its own named graph with a provenance record holding the file's
 SHA-256. Installing again skips files whose checksum is unchanged (so ``init`` twice changes
 nothing), replaces the graphs of files that changed (an upgraded ontology), and removes the
-graphs of vocabularies that are no longer shipped.
+graphs of vocabularies that are no longer shipped. When anything changed, the derived graph is
+rebuilt (its taxonomy closure comes from the vocabularies).
 
 >>> from graph.settings import Settings
 >>> from graph.store import open_store
@@ -23,6 +24,7 @@ from typing import Literal as Status
 from pyoxigraph import NamedNode
 
 import graph
+from graph.derived import rebuild
 from graph.formats import rdf_format_of_path
 from graph.provenance import LoadRecord, now, sha256_of
 from graph.resources import ontology_dir
@@ -108,6 +110,8 @@ def install(store: GraphStore, root: Path | None = None) -> list[InstallResult]:
             InstallResult(graph_iri, name, "installed" if previous is None else "upgraded", count)
         )
     results += _remove_retired_vocabularies(store, set(files))
+    if any(r.status != "unchanged" for r in results):
+        rebuild(store)  # the taxonomy closure follows the vocabularies
     return results
 
 

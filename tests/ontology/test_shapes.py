@@ -180,6 +180,18 @@ nuts:CH022 a s3:Region ;
 <https://w3id.org/s3kg/id/action/joint-call/milestone/1> a s3:Milestone ;
     dcterms:title "Call text agreed" ;
     s3:dueDate "2024-12-15"^^xsd:date .
+
+<https://w3id.org/s3kg/id/strategy/itc4-2021-2027/profile/nace/28> a s3:ProfileEntry ;
+    s3:concept nace:28 ;
+    s3:taxonomy "nace" ;
+    s3:direct true ;
+    s3:weight 0.5 .
+
+<https://w3id.org/s3kg/id/sector-count/itc4/28> a s3:SectorCount ;
+    s3:forRegion nuts:ITC4 ;
+    s3:concept nace:28 ;
+    s3:clusterCount 3 ;
+    s3:smeCount 41 .
 """
 )
 
