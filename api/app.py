@@ -1,6 +1,13 @@
 """The HTTP application factory: ``create_app(settings)`` builds a FastAPI app over one store.
 
-Nothing happens at import time; the store is opened when the app starts (or passed in by tests).
+Nothing happens at import time. The named-query routes are generated from the catalogue when
+the app is built; the store is opened (unless one is passed in), the query workers started and
+the dump folder prepared when the app starts, and all of it released when it stops.
+
+>>> app = create_app(Settings(store=":memory:"))
+>>> paths = app.openapi()["paths"]
+>>> sorted(paths["/sparql"]), "/queries/alignment-ranking" in paths
+(['get', 'post'], True)
 """
 
 from __future__ import annotations
@@ -13,51 +20,84 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 import graph
+from api.dumps import Dumps
 from api.errors import install_error_handlers
-from api.routes import pages, sparql, system
+from api.limits import BodyLimitMiddleware
+from api.routes import dataset, graph_store, linked, pages, queries, sparql, system
+from graph.catalog import Catalog
+from graph.guard import QueryGuard
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
+EXPOSED_HEADERS = [
+    "ETag",
+    "Location",
+    "Retry-After",
+    "WWW-Authenticate",
+    sparql.TRUNCATED,
+]
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+
+def create_app(
+    settings: Settings | None = None,
+    store: GraphStore | None = None,
+    catalog: Catalog | None = None,
+) -> FastAPI:
     """Build the s3kg web application.
 
-    >>> app = create_app(Settings(store=":memory:"))
-    >>> sorted(r.path for r in app.routes if r.path.startswith("/sparql"))
-    ['/sparql', '/sparql']
+    :param settings: the settings (default: from the ``S3KG_*`` environment variables).
+    :param store: an open store to serve; by default the app opens (and closes) the one the
+        settings name.
+    :param catalog: the named queries to serve (default: the bundled catalogue).
     """
     settings = settings or Settings()
-    owns_store = store is None
+    catalog = catalog if catalog is not None else Catalog.load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store if store is not None else open_store(settings)
+        opened = store if store is not None else open_store(settings)
+        guard = QueryGuard(opened, settings)
+        dumps = Dumps(opened, settings)
+        app.state.store, app.state.guard, app.state.dumps = opened, guard, dumps
+        guard.start()
         try:
             yield
         finally:
-            if owns_store:
-                app.state.store.close()
+            guard.close()
+            dumps.close()
+            if store is None:
+                opened.close()
 
     app = FastAPI(
         title="s3kg",
         version=graph.__version__,
         summary="Knowledge graph of Smart Specialisation Strategies, clusters, SMEs and calls.",
+        description=(
+            "SPARQL 1.1 Protocol and Update at `/sparql`, Graph Store Protocol at `/store`, "
+            "named queries at `/queries`, dereferenceable entities at `/id/...`, VoID at "
+            "`/.well-known/void`, a DCAT-AP catalogue at `/catalog` and dumps at `/dumps`."
+        ),
         lifespan=lifespan,
     )
     app.state.settings = settings
-    if store is not None:
-        app.state.store = store
+    app.state.catalog = catalog
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-            allow_headers=["Accept", "Content-Type", "Authorization"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization", "If-None-Match"],
+            expose_headers=EXPOSED_HEADERS,
             allow_credentials=False,
         )
     app.include_router(system.router)
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    app.include_router(queries.build_router(catalog, settings.max_rows))
+    app.include_router(linked.router)
+    app.include_router(dataset.router)
     app.include_router(pages.router)
     return app

@@ -1,13 +1,27 @@
-"""Dependencies shared by the routers, as ``Annotated`` aliases."""
+"""Dependencies shared by the routers, as ``Annotated`` aliases, and the one way to run a task.
+
+Handlers never run a query on the event loop: :func:`guarded` hands the task to the query guard
+(:mod:`graph.guard`) from a thread of the pool, so a slow query delays nobody else.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+from collections.abc import Callable
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
+from api.dumps import Dumps
+from api.urls import Links
+from graph.catalog import Catalog
+from graph.guard import QueryGuard
 from graph.settings import Settings
 from graph.store import GraphStore
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _store(request: Request) -> GraphStore:
@@ -20,5 +34,35 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _guard(request: Request) -> QueryGuard:
+    guard: QueryGuard = request.app.state.guard
+    return guard
+
+
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _dumps(request: Request) -> Dumps:
+    dumps: Dumps = request.app.state.dumps
+    return dumps
+
+
 StoreDep = Annotated[GraphStore, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+GuardDep = Annotated[QueryGuard, Depends(_guard)]
+CatalogDep = Annotated[Catalog, Depends(_catalog)]
+DumpsDep = Annotated[Dumps, Depends(_dumps)]
+LinksDep = Annotated[Links, Depends(Links.of)]
+
+
+async def guarded(
+    guard: QueryGuard,
+    task: Callable[Concatenate[GraphStore, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run ``task(store, *args, **kwargs)`` under the guard, from the thread pool."""
+    call: Callable[[], T] = functools.partial(guard.run, task, *args, **kwargs)
+    return await run_in_threadpool(call)

@@ -3,8 +3,8 @@
 Follows RFC 9110 §12.5.1: q-values, ``type/*`` and ``*/*`` wildcards, more specific ranges win,
 ``q=0`` excludes.
 
->>> best("text/csv;q=0.5, application/sparql-results+json", ["text/csv", "application/sparql-results+json"])
-'application/sparql-results+json'
+>>> best("text/csv;q=0.5, application/json", ["text/csv", "application/json"])
+'application/json'
 >>> best("text/*", ["application/sparql-results+json", "text/csv"])
 'text/csv'
 >>> best("*/*;q=0.1, text/csv;q=0", ["text/csv", "text/tab-separated-values"])
@@ -77,7 +77,7 @@ def best(header: str | None, offered: Sequence[str]) -> str | None:
         matching = [(r.matches(media_type), r.q) for r in ranges if r.matches(media_type) >= 0]
         if not matching:
             continue
-        specificity, q = max(matching)
+        _specificity, q = max(matching)
         if q > 0:
             scored.append((q, -position, media_type))
     return max(scored)[2] if scored else None

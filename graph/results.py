@@ -17,7 +17,7 @@ b'{"head":{"vars":["s","n"]},"results":{"b'
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import TypeAlias
@@ -200,3 +200,25 @@ def serialize_triples(
     out = BytesIO()
     serialize(triples, out, format=format, prefixes=prefixes)
     return out.getvalue()
+
+
+def serialize_jsonld(triples: Sequence[Triple], context: Mapping[str, object]) -> bytes:
+    """Triples as JSON-LD compacted with ``context`` (Oxigraph itself writes expanded JSON-LD).
+
+    >>> t = Triple(NamedNode("http://ex.org/a"), NamedNode("http://ex.org/name"), Literal("A"))
+    >>> print(serialize_jsonld([t], {"ex": "http://ex.org/", "name": "ex:name"}).decode())
+    {
+      "@context": {
+        "ex": "http://ex.org/",
+        "name": "ex:name"
+      },
+      "@id": "ex:a",
+      "name": "A"
+    }
+    """
+    from rdflib import Graph  # imported here: rdflib takes a while to load
+
+    graph = Graph()
+    graph.parse(data=serialize_triples(triples, RdfFormat.N_TRIPLES), format="nt")
+    text = graph.serialize(format="json-ld", context=dict(context), auto_compact=True)
+    return text.encode()

@@ -67,6 +67,37 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Origins allowed by CORS (comma-separated in the environment).",
     )
+    query_workers: int = Field(
+        default=2,
+        ge=0,
+        le=64,
+        description=(
+            "Worker processes that run public queries over a read-only snapshot, so a query past "
+            "its time limit can be stopped; 0 runs them in threads, where it cannot."
+        ),
+    )
+    snapshot_dir: str | None = Field(
+        default=None,
+        description=(
+            "Where the query workers' snapshots go; default: next to the store "
+            "('<store>-snapshots'), on the same file system so that snapshots are hard links."
+        ),
+    )
+    dump_dir: str | None = Field(
+        default=None,
+        description="Where the downloadable dumps are written; default: a temporary directory.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The service's public address (e.g. 'https://kg.example.eu/') used in descriptions "
+            "and links; default: the address each request was sent to."
+        ),
+    )
+    license: str = Field(
+        default="http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+        description="Licence of the published data (an EU licence authority table IRI).",
+    )
 
     @field_validator("base_iri")
     @classmethod
@@ -99,6 +130,17 @@ class Settings(BaseSettings):
     def _no_wildcard_origin(cls, value: list[str]) -> list[str]:
         if "*" in value:
             raise ValueError("list the allowed CORS origins explicitly; '*' is refused")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_absolute(cls, value: str | None) -> str | None:
+        if value is not None and (
+            not value.startswith(("http://", "https://")) or not value.endswith("/")
+        ):
+            raise ValueError(
+                f"the public URL must be an absolute http(s) URL ending in '/', got {value!r}"
+            )
         return value
 
     @property

@@ -1,129 +1,253 @@
-"""The SPARQL 1.1 Protocol endpoint for queries (``/sparql``).
+"""The SPARQL 1.1 Protocol endpoint (``/sparql``): queries, updates, and the service description.
 
-Query by GET, by POST of a form, or by POST of ``application/sparql-query``; results in the
-format the ``Accept`` header prefers (SPARQL JSON by default for SELECT/ASK, Turtle for graphs).
+Queries come by GET (``?query=``), by POST of a form, or by POST of ``application/sparql-query``;
+``default-graph-uri`` and ``named-graph-uri`` name the dataset. Results come in the format the
+``Accept`` header (or a ``format``/``output`` parameter) prefers: SPARQL JSON by default for
+SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE. Updates are POSTed (form field ``update`` or
+``application/sparql-update``) with the write token. A bare GET describes the service (SPARQL
+Service Description), or, for a browser, shows a page to write and run queries.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.templating import Jinja2Templates
 
-from api.deps import SettingsDep, StoreDep
-from api.negotiation import best
-from graph.errors import ParameterError, UnsupportedFormatError, UnsupportedMediaTypeError
-from graph.formats import RESULTS_FORMATS, rdf_format
-from graph.namespaces import PREFIXES
-from graph.results import (
-    AskResult,
-    GraphResult,
-    QueryResult,
-    serialize_ask,
-    serialize_select,
-    serialize_triples,
+import graph
+from api.answers import answer_query
+from api.auth import check_write
+from api.caching import not_modified, request_tag
+from api.deps import CatalogDep, DumpsDep, GuardDep, LinksDep, SettingsDep, StoreDep, guarded
+from api.descriptions import service_description
+from api.media import GRAPH_TYPES, HTML, TURTLE, Choice, pick
+from api.protocol import (
+    FORM,
+    SPARQL_QUERY,
+    SPARQL_UPDATE,
+    Operation,
+    operation,
+    post_operation,
+    query_values,
+    unshift,
+    with_base,
 )
+from api.rdf import ALL_PREFIXES
+from api.rendering import Answer, write_triples
+from api.stats import current_stats
+from api.update import with_using
+from graph.catalog import self_contained
+from graph.errors import ParameterError, QuerySyntaxError, UnsupportedFormatError
 from graph.settings import Settings
 from graph.store import GraphStore
 
 router = APIRouter(tags=["sparql"])
+templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 
-SOLUTION_TYPES = [
-    RESULTS_FORMATS["json"],
-    "application/json",
-    RESULTS_FORMATS["xml"],
-    "application/xml",
-    RESULTS_FORMATS["csv"],
-    RESULTS_FORMATS["tsv"],
+TRUNCATED = "S3KG-Results-Truncated"
+DESCRIPTION_TYPES = [TURTLE, HTML, *GRAPH_TYPES[1:]]
+
+EXAMPLE_QUERY = """SELECT ?class (COUNT(?thing) AS ?things) WHERE {
+  ?thing a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(s3:)))
+}
+GROUP BY ?class
+ORDER BY DESC(?things)
+"""
+
+
+def _parameter(name: str, description: str, many: bool = False) -> dict[str, object]:
+    schema: dict[str, object] = {"type": "string"}
+    if many:
+        schema = {"type": "array", "items": {"type": "string"}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+        **({"style": "form", "explode": True} if many else {}),
+    }
+
+
+_DATASET_PARAMETERS = [
+    _parameter("default-graph-uri", "A graph of the query's default graph.", many=True),
+    _parameter("named-graph-uri", "A graph the query may name with GRAPH.", many=True),
+    _parameter("format", "A result format (json, xml, csv, tsv, turtle, ...); wins over Accept."),
 ]
-GRAPH_TYPES = [
-    "text/turtle",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/ld+json",
-    "text/n3",
-]
+_GET_DOC = {
+    "parameters": [
+        _parameter("query", "The SPARQL query; without it the service describes itself."),
+        *_DATASET_PARAMETERS,
+    ],
+}
+_POST_DOC = {
+    "parameters": [
+        *_DATASET_PARAMETERS,
+        _parameter("using-graph-uri", "A graph of the update's default graph.", many=True),
+        _parameter("using-named-graph-uri", "A named graph of the update's dataset.", many=True),
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "update": {"type": "string"},
+                    },
+                }
+            },
+            SPARQL_QUERY: {"schema": {"type": "string"}},
+            SPARQL_UPDATE: {"schema": {"type": "string"}},
+        },
+    },
+}
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "The results, in the negotiated format.",
+        "content": {
+            "application/sparql-results+json": {},
+            "application/sparql-results+xml": {},
+            "text/csv": {},
+            "text/tab-separated-values": {},
+            "text/turtle": {},
+            "application/ld+json": {},
+        },
+    },
+    400: {"description": "The query does not parse, or the parameters contradict each other."},
+    406: {"description": "The result cannot be written in any format the client accepts."},
+    503: {"description": "The query ran past the time limit and was stopped."},
+}
 
 
-def _single(values: dict[str, list[str]], name: str) -> str | None:
-    found = values.get(name, [])
-    if len(found) > 1:
-        raise ParameterError(name, f"give one '{name}' parameter, not {len(found)}")
-    return found[0] if found else None
-
-
-def _render(result: QueryResult, accept: str | None) -> Response:
+def answer_response(answer: Answer, tag: str | None = None) -> Response:
+    """The HTTP response carrying a serialised result."""
     headers = {"Vary": "Accept"}
-    if isinstance(result, GraphResult):
-        chosen = best(accept, GRAPH_TYPES)
-        if chosen is None:
-            raise UnsupportedFormatError(
-                f"cannot answer this CONSTRUCT/DESCRIBE as {accept}; offered: "
-                + ", ".join(GRAPH_TYPES)
-            )
-        body = serialize_triples(result.triples, rdf_format(chosen), PREFIXES)
-        if result.truncated:
-            headers["S3KG-Results-Truncated"] = "true"
-        return Response(body, media_type=chosen, headers=headers)
-    chosen = best(accept, SOLUTION_TYPES)
+    if answer.truncated:
+        headers[TRUNCATED] = "true"
+    if tag is not None:
+        headers["ETag"] = tag
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+async def _answer(
+    request: Request,
+    op: Operation,
+    guard: GuardDep,
+    settings: Settings,
+    endpoint: str,
+    tag: str | None = None,
+) -> Response:
+    assert op.query is not None
+    choice = Choice.of(request.headers.get("accept"), op.formats)
+    dataset = (op.default_graphs, op.named_graphs) if op.has_dataset else None
+    try:
+        answer = await guarded(
+            guard, answer_query, with_base(op.query, endpoint), dataset, choice, settings.max_rows
+        )
+    except QuerySyntaxError as error:
+        raise unshift(error) from None
+    return answer_response(answer, tag)
+
+
+def _run_update(store: GraphStore, text: str) -> None:
+    try:
+        store.update(text)
+    except QuerySyntaxError as error:
+        raise unshift(error) from None
+
+
+async def _describe(
+    request: Request, op: Operation, catalog: CatalogDep, links: LinksDep
+) -> Response:
+    accept = request.headers.get("accept")
+    chosen = pick(accept, op.formats, DESCRIPTION_TYPES, 1)
     if chosen is None:
         raise UnsupportedFormatError(
-            f"cannot answer this query as {accept}; offered: " + ", ".join(SOLUTION_TYPES)
+            f"the service description cannot be written as {accept}; ask for one of "
+            + ", ".join(DESCRIPTION_TYPES)
         )
-    canonical = {"application/json": RESULTS_FORMATS["json"],
-                 "application/xml": RESULTS_FORMATS["xml"]}.get(chosen, chosen)
-    if isinstance(result, AskResult):
-        body = serialize_ask(result, canonical)
-    else:
-        body = serialize_select(result, canonical)
-        if result.truncated:
-            headers["S3KG-Results-Truncated"] = "true"
-    return Response(body, media_type=chosen, headers=headers)
-
-
-def _run(store: GraphStore, settings: Settings, values: dict[str, list[str]]) -> QueryResult:
-    query = _single(values, "query")
-    if query is None:
-        raise ParameterError("query", "missing: send the SPARQL query in the 'query' parameter")
-    default_graphs = values.get("default-graph-uri") or None
-    named_graphs = values.get("named-graph-uri") or None
-    return store.query(
-        query,
-        default_graph=default_graphs,
-        named_graphs=named_graphs,
-        max_rows=settings.max_rows,
-    )
-
-
-@router.get("/sparql", operation_id="sparql_query_get", summary="SPARQL query (GET)")
-async def query_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """Run the SPARQL query given in the ``query`` URL parameter."""
-    values = parse_qs(request.url.query, keep_blank_values=True)
-    result = await run_in_threadpool(_run, store, settings, values)
-    return _render(result, request.headers.get("accept"))
-
-
-@router.post("/sparql", operation_id="sparql_query_post", summary="SPARQL query (POST)")
-async def query_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """Run a SPARQL query sent as a form or as ``application/sparql-query``."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    values = parse_qs(request.url.query, keep_blank_values=True)
-    if content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        if "query" in form and "query" in values:
-            raise ParameterError("query", "give the query either in the URL or in the body")
-        for key, items in form.items():
-            values.setdefault(key, []).extend(items)
-    elif content_type == "application/sparql-query":
-        if "query" in values:
-            raise ParameterError("query", "give the query either in the URL or in the body")
-        values["query"] = [body.decode("utf-8")]
-    else:
-        raise UnsupportedMediaTypeError(
-            f"unsupported Content-Type {content_type or '(none)'}: send "
-            "application/x-www-form-urlencoded or application/sparql-query"
+    if chosen == HTML:
+        examples = [
+            {"name": q.name, "summary": q.summary, "sparql": self_contained(q)}
+            for q in catalog
+            if q.form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+        ]
+        page = templates.TemplateResponse(
+            request,
+            "query.html",
+            {"version": graph.__version__, "examples": examples, "default": EXAMPLE_QUERY},
         )
-    result = await run_in_threadpool(_run, store, settings, values)
-    return _render(result, request.headers.get("accept"))
+        page.headers["Vary"] = "Accept"
+        return page
+    stats = await current_stats(request)
+    body = write_triples(service_description(stats, links), chosen, ALL_PREFIXES)
+    return Response(body, media_type=chosen, headers={"Vary": "Accept"})
+
+
+@router.get(
+    "/sparql",
+    operation_id="sparql_query_get",
+    summary="SPARQL query (GET), or the service description",
+    openapi_extra=_GET_DOC,
+    responses=_RESPONSES,
+    response_model=None,
+)
+async def query_get(
+    request: Request, guard: GuardDep, settings: SettingsDep, catalog: CatalogDep, links: LinksDep
+) -> Response:
+    """Run the SPARQL query given in the ``query`` URL parameter; without one, describe the
+    service (RDF by ``Accept``, or an HTML query page for browsers)."""
+    op = operation(query_values(request.url.query))
+    if op.update is not None:
+        raise ParameterError(
+            "update", "send updates with POST (form field 'update' or application/sparql-update)"
+        )
+    tag = request_tag(request)
+    cached = not_modified(request, tag)
+    if cached is not None:
+        return cached
+    if op.query is None:
+        response = await _describe(request, op, catalog, links)
+        if tag is not None:
+            response.headers["ETag"] = tag
+        return response
+    return await _answer(request, op, guard, settings, links.sparql, tag)
+
+
+@router.post(
+    "/sparql",
+    operation_id="sparql_post",
+    summary="SPARQL query or update (POST)",
+    openapi_extra=_POST_DOC,
+    responses={**_RESPONSES, 204: {"description": "The update was applied."}},
+    response_model=None,
+)
+async def query_post(
+    request: Request,
+    store: StoreDep,
+    guard: GuardDep,
+    settings: SettingsDep,
+    dumps: DumpsDep,
+    links: LinksDep,
+) -> Response:
+    """Run a SPARQL query (form field ``query`` or ``application/sparql-query``) or, with the
+    write token, a SPARQL update (form field ``update`` or ``application/sparql-update``)."""
+    op = await post_operation(request)
+    if op.update is not None:
+        check_write(request.headers.get("authorization"), settings)
+        text = with_base(
+            with_using(op.update, op.using_graphs, op.using_named_graphs), links.sparql
+        )
+        try:
+            await run_in_threadpool(_run_update, store, text)
+        finally:
+            dumps.refresh()
+        return Response(status_code=204)
+    if op.query is None:
+        raise ParameterError("query", "missing: send a 'query' (or an 'update')")
+    return await _answer(request, op, guard, settings, links.sparql)

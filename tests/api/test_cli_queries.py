@@ -7,6 +7,7 @@ same behaviour is checked end to end with the real ``s3kg`` process.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -163,6 +164,7 @@ def _registered() -> bool:
 
 @pytest.mark.skipif(not _registered(), reason="the main command does not register 'run' yet")
 def test_end_to_end_through_the_s3kg_command(store_path: str) -> None:
+    gc.collect()  # in-process runs above may keep a closed store's handle (and lock) alive
     env = {k: v for k, v in os.environ.items() if not k.startswith("S3KG_")}
     done = subprocess.run(
         [sys.executable, "-m", "api.cli", "run", "alignment", "-p", "region=ITC4",
