@@ -12,14 +12,27 @@ a remote SPARQL 1.1 backend implements the same methods (``docs/graphs.md``).
 [(<Literal value=1 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)]
 >>> [(info.iri.rsplit("/", 1)[-1], info.triples) for info in store.named_graphs()]
 [('example', 1)]
+
+Several graphs written together go through one load, which publishes them all at once:
+
+>>> with store.loading() as load:
+...     load.stage_lines(store.graphs.source("a"), ['<http://ex.org/a> <http://ex.org/p> "2" .\\n'])
+...     load.stage_lines(store.graphs.source("b"), ['<http://ex.org/b> <http://ex.org/p> "3" .\\n'])
+...     load.publish()
+1
+1
+>>> len(store.named_graphs())
+3
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias
@@ -27,7 +40,6 @@ from typing import IO, Protocol, TypeAlias
 from pyoxigraph import (
     DefaultGraph,
     NamedNode,
-    Quad,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
@@ -58,6 +70,13 @@ RecordFactory: TypeAlias = Callable[[int], LoadRecord]
 # Inputs larger than this go through pyoxigraph's bulk loader (streams, writes SST files)
 # into the staging graph; smaller ones through the transactional in-memory loader.
 _BULK_THRESHOLD = 32 * 1024 * 1024
+# N-Triples text is handed to the bulk loader in pieces of about this many characters.
+_CHUNK = 256 * 1024
+# Graphs that no reader sees are removed this many triples per transaction.
+_DELETE_BATCH = 50_000
+# Where the operating system shows a process's open files by number (Linux, macOS, BSD).
+_DEV_FD = Path("/dev/fd")
+_RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,47 @@ class GraphInfo:
 
     iri: str
     triples: int
+
+
+class Load(Protocol):
+    """Graphs written together: each is staged where queries cannot see it, then all are
+    published at once by :meth:`publish`. Whatever is not published is discarded."""
+
+    def stage(
+        self,
+        graph: str,
+        source: RdfSource,
+        format: RdfFormat,
+        *,
+        base_iri: str | None = None,
+        check: Check | None = None,
+    ) -> int:
+        """Stage the triples of ``source`` as the new content of ``graph``; return their number.
+
+        ``check`` is called with the IRI of the graph that holds them (hidden from queries until
+        publication); whatever it raises discards them and propagates.
+        """
+        ...
+
+    def stage_lines(self, graph: str, lines: Iterable[str], *, check: Check | None = None) -> int:
+        """Like :meth:`stage`, with N-Triples text streamed from an iterable of strings."""
+        ...
+
+    def discard(self, graph: str) -> None:
+        """Forget what was staged for ``graph``."""
+        ...
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+        """A query over the data as it will be once published: the visible graphs, with the
+        staged graphs in place of those they replace."""
+        ...
+
+    def publish(self, records: Mapping[str, LoadRecord] | None = None) -> None:
+        """Make every staged graph visible, with its provenance record, in one step.
+
+        A record's triple count is set to the number of triples staged.
+        """
+        ...
 
 
 class GraphStore(Protocol):
@@ -87,6 +147,10 @@ class GraphStore(Protocol):
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
+        ...
+
+    def loading(self) -> AbstractContextManager[Load]:
+        """A load: graphs staged one by one and published together (other writes wait)."""
         ...
 
     def replace_graph(
@@ -137,20 +201,26 @@ def _syntax_error(error: SyntaxError, what: str) -> QuerySyntaxError:
 class OxigraphStore:
     """:class:`GraphStore` over an embedded pyoxigraph store.
 
-    Reads run concurrently (pyoxigraph releases the GIL); writes are serialised by one lock.
-    Loads go to a staging graph first, which queries never see, and are then moved into place by a
-    single update, so readers see either the old graph or the new one, never a mix.
+    Writes are serialised by one lock. Loads write into graphs that queries do not see and
+    publish them in one step (:class:`_Visibility`), so readers see either the old graphs or the
+    new ones, never a mix.
     """
 
-    def __init__(self, store: Store, graphs: Graphs) -> None:
+    def __init__(self, store: Store, graphs: Graphs, path: Path | None = None) -> None:
         self._store = store
         self.graphs = graphs
+        # Where the store lives on disk (None in memory): publications make checkpoints beside it.
+        self._path = path
         self._write_lock = _WriteLock()
-        self._staging: set[str] = set()
+        self._visibility = _Visibility(_Sight(store, self._unfinished()))
 
     @classmethod
     def open(cls, settings: Settings) -> OxigraphStore:
-        """Open (and create if needed) the store the settings point to."""
+        """Open (and create if needed) the store the settings point to.
+
+        What a load that did not end (a crash, a kill) left behind is cleared first: graphs it
+        wrote are removed, a publication it began is completed.
+        """
         graphs = Graphs(settings.base_iri)
         if settings.in_memory:
             return cls(Store(), graphs)
@@ -167,17 +237,19 @@ class OxigraphStore:
                     "(only one process may open it for writing); stop it or use --store"
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {error}") from None
-        instance = cls(store, graphs)
-        instance._drop_leftover_staging()
+        instance = cls(store, graphs, path)
+        instance._recover()
         return instance
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _visible_graphs(self) -> list[NamedNode]:
+    def _visible_graphs(self, sight: _Sight) -> list[NamedNode]:
         return [
             g
-            for g in self._store.named_graphs()
-            if isinstance(g, NamedNode) and not self.graphs.is_staging(g.value)
+            for g in sight.store.named_graphs()
+            if isinstance(g, NamedNode)
+            and g.value not in sight.hidden
+            and not self.graphs.is_staging(g.value)
         ]
 
     def query(
@@ -189,54 +261,69 @@ class OxigraphStore:
         named_graphs: Sequence[str] | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
-        subs = {Variable(k): v for k, v in (substitutions or {}).items()}
-        kwargs: dict[str, object] = {}
-        if default_graph is not None:
-            kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
-        elif self._staging:
-            kwargs["default_graph"] = [DefaultGraph(), *self._visible_graphs()]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs is not None:
-            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
-        elif self._staging:
-            kwargs["named_graphs"] = self._visible_graphs()
+        with self._visibility.reading() as sight:
+            kwargs: dict[str, object] = {}
+            visible = self._visible_graphs(sight) if sight.hidden else None
+            if default_graph is not None:
+                kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
+            elif visible is not None:
+                kwargs["default_graph"] = [DefaultGraph(), *visible]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
+            elif visible is not None:
+                kwargs["named_graphs"] = visible
+            # pyoxigraph reads from a snapshot taken here: the dataset and the data agree
+            raw = _run_query(sight.store, sparql, substitutions, kwargs)
+            sight.acquire()
         try:
-            raw = self._store.query(sparql, prefixes=PREFIXES, substitutions=subs, **kwargs)  # type: ignore[arg-type]
-        except SyntaxError as error:
-            raise _syntax_error(error, "the query") from None
-        except OSError as error:
-            raise StoreError(f"the query failed: {error}") from None
-        return _materialise(raw, max_rows)
+            return _materialise(raw, max_rows)
+        finally:
+            sight.release()
 
     def named_graphs(self) -> list[GraphInfo]:
-        counts = self.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
+        with self._visibility.reading() as sight:
+            visible = self._visible_graphs(sight)
+            raw = _run_query(
+                sight.store,
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                None,
+                {"named_graphs": visible},
+            )
+            sight.acquire()
+        try:
+            counts = _materialise(raw, None)
+        finally:
+            sight.release()
         assert isinstance(counts, SelectResult)
         sizes = {term_text(row[0]): int(term_text(row[1])) for row in counts.rows}
         return sorted(
-            (GraphInfo(g.value, sizes.get(g.value, 0)) for g in self._visible_graphs()),
+            (GraphInfo(g.value, sizes.get(g.value, 0)) for g in visible),
             key=lambda info: info.iri,
         )
 
     def dump(self, output: IO[bytes], format: RdfFormat, graph: str | None = None) -> None:
-        if graph is None:
-            if not format.supports_datasets:
-                raise InputError(
-                    f"{format.name} holds a single graph; export the whole store as N-Quads or "
-                    "TriG, or name one graph"
-                )
-            quads = (
-                q
-                for g in self._visible_graphs()
-                for q in self._store.quads_for_pattern(None, None, None, g)
+        if graph is None and not format.supports_datasets:
+            raise InputError(
+                f"{format.name} holds a single graph; export the whole store as N-Quads or "
+                "TriG, or name one graph"
             )
-            serialize(quads, output, format=format, prefixes=PREFIXES)
-            return
-        if NamedNode(graph) not in set(self._visible_graphs()):
-            raise NotFoundError(f"there is no graph {graph} in the store")
-        self._store.dump(output, format=format, from_graph=NamedNode(graph), prefixes=PREFIXES)
+        with self._visibility.reading() as sight:
+            visible = self._visible_graphs(sight)
+            sight.acquire()
+        try:
+            if graph is None:
+                quads = (
+                    q for g in visible for q in sight.store.quads_for_pattern(None, None, None, g)
+                )
+                serialize(quads, output, format=format, prefixes=PREFIXES)
+                return
+            if NamedNode(graph) not in set(visible):
+                raise NotFoundError(f"there is no graph {graph} in the store")
+            sight.store.dump(output, format=format, from_graph=NamedNode(graph), prefixes=PREFIXES)
+        finally:
+            sight.release()
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -248,6 +335,20 @@ class OxigraphStore:
                 raise _syntax_error(error, "the update") from None
             except OSError as error:
                 raise StoreError(f"the update failed: {error}") from None
+
+    @contextmanager
+    def loading(self) -> Iterator[Load]:
+        """A load: stage graphs, then publish them together; unpublished ones are discarded.
+
+        Other writes (and snapshots) wait until the load ends; queries go on, and do not see the
+        staged graphs.
+        """
+        with self._write_lock.held():
+            load = _OxigraphLoad(self)
+            try:
+                yield load
+            finally:
+                load.close()
 
     def replace_graph(
         self,
@@ -261,15 +362,14 @@ class OxigraphStore:
     ) -> int:
         """Atomically replace ``graph`` with the triples of ``source``; return their number.
 
-        ``check`` is called with the staging graph's IRI once the data is in it and before it
-        replaces ``graph``; whatever it raises aborts the replacement and leaves the store as it
-        was.
+        ``check`` is called with the IRI of the (hidden) graph holding the new triples before
+        they replace ``graph``; whatever it raises aborts the replacement and leaves the store as
+        it was.
         """
-
-        def fill(staging: NamedNode) -> None:
-            self._load_into(staging, source, format, base_iri)
-
-        return self._replace(graph, fill, record, check)
+        with self.loading() as load:
+            count = load.stage(graph, source, format, base_iri=base_iri, check=check)
+            load.publish({graph: record} if record is not None else None)
+        return count
 
     def replace_graph_triples(
         self,
@@ -281,47 +381,20 @@ class OxigraphStore:
     ) -> int:
         """Like :meth:`replace_graph`, with triples streamed from an iterable.
 
-        ``record`` may be a function of the number of triples, called once they are all in the
-        staging graph, so a record can say when streaming ended and how many rows were read.
+        ``record`` may be a function of the number of triples, called once they are all staged,
+        so a record can say when streaming ended and how many rows were read.
         """
-
-        def fill(staging: NamedNode) -> None:
-            self._store.bulk_extend(
-                Quad(t.subject, t.predicate, t.object, staging) for t in triples
-            )
-
-        return self._replace(graph, fill, record, check)
-
-    def _replace(
-        self,
-        graph: str,
-        fill: Callable[[NamedNode], None],
-        record: LoadRecord | RecordFactory | None,
-        check: Check | None,
-    ) -> int:
-        target = NamedNode(graph)
-        staging = NamedNode(self.graphs.staging(uuid.uuid4().hex))
-        with self._write_lock:
-            self._staging.add(staging.value)
-            try:
-                fill(staging)
-                if check is not None:
-                    check(staging.value)
-                count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, staging))
-                swap = f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO {target}"
-                if record is not None:
-                    filled = record(count) if callable(record) else replace(record, triples=count)
-                    swap += " ;\n" + record_update(self.graphs.metadata, filled)
-                self._store.update(swap)
-            finally:
-                self._store.remove_graph(staging)
-                self._staging.discard(staging.value)
+        lines = (f"{triple} .\n" for triple in triples)
+        with self.loading() as load:
+            count = load.stage_lines(graph, lines, check=check)
+            made = record(count) if callable(record) else record
+            load.publish({graph: made} if made is not None else None)
         return count
 
     def drop_graph(self, graph: str) -> bool:
         target = NamedNode(graph)
         with self._write_lock:
-            existed = target in set(self._visible_graphs())
+            existed = target in set(self._visible_graphs(self._visibility.sight))
             self._store.update(
                 f"DROP SILENT GRAPH {target} ;\n"
                 + forget_update(self.graphs.metadata, record_subjects(graph))
@@ -346,14 +419,28 @@ class OxigraphStore:
         """
         return f"{self._write_lock.epoch}-{self._write_lock.writes}"
 
-    def snapshot(self, target: Path) -> str:
+    def default_graph_triples(self) -> list[Triple]:
+        """The triples of the store's own default graph (the Graph Store Protocol's ``?default``).
+
+        s3kg keeps its data in named graphs; queries see this graph as part of their union
+        default graph, and SPARQL updates without ``GRAPH`` write to it.
+        """
+        return [
+            Triple(q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None, DefaultGraph())
+        ]
+
+    def snapshot(self, target: Path, *, wait: bool = True) -> str | None:
         """Copy the whole dataset into the new directory ``target``; return the copy's version.
 
         An on-disk store makes a RocksDB checkpoint (hard links on the same file system, so it
         takes milliseconds), which ``Store.read_only`` opens; an in-memory store writes
         ``target/dataset.nq`` instead. The write lock is held, so no load is half done in it.
+        With ``wait=False`` it returns None at once instead of waiting for a write to finish.
         """
-        with self._write_lock.held():
+        with self._write_lock.held(blocking=wait) as acquired:
+            if not acquired:
+                return None
             version = self.version
             try:
                 self._store.backup(str(target))
@@ -369,7 +456,68 @@ class OxigraphStore:
         if store is not None:
             store.flush()
 
-    # -- internals -------------------------------------------------------------------------
+    # -- internals: unfinished loads -------------------------------------------------------
+
+    @property
+    def _markers(self) -> NamedNode:
+        """The graph where a load notes what it is doing, for :meth:`_recover`."""
+        return NamedNode(self.graphs.staging("unfinished"))
+
+    @property
+    def _unfinished_graph(self) -> NamedNode:
+        """The class of the graphs a load writes straight into: removed if it never ends."""
+        return NamedNode(self._markers.value + "#Graph")
+
+    @property
+    def _replaced_by(self) -> NamedNode:
+        """Links a graph a publication is rewriting to the staging graph it is copied from."""
+        return NamedNode(self._markers.value + "#replacedBy")
+
+    def _mark_unfinished(self, graph: NamedNode) -> None:
+        self._store.update(
+            f"INSERT DATA {{ GRAPH {self._markers} "
+            f"{{ {graph} {_RDF_TYPE} {self._unfinished_graph} }} }}"
+        )
+
+    def _unfinished(self) -> frozenset[str]:
+        """The graphs of a load that did not end (with the marker graph): never shown."""
+        found = self._store.quads_for_pattern(None, None, None, self._markers)
+        graphs = {q.subject.value for q in found if isinstance(q.subject, NamedNode)}
+        return frozenset(graphs | {self._markers.value}) if graphs else frozenset()
+
+    def _recover(self) -> None:
+        """Clear what a load that did not end (a crash, a kill) left behind.
+
+        A publication that had begun rewriting graphs is completed from its staging graphs
+        (they hold checked data, and its provenance records are already written); the graphs a
+        load was writing straight into are removed, and so is every staging graph.
+        """
+        markers = self._markers
+        for quad in list(self._store.quads_for_pattern(None, self._replaced_by, None, markers)):
+            target, staging = quad.subject, quad.object
+            copyable = isinstance(staging, NamedNode) and self._store.contains_named_graph(staging)
+            if isinstance(target, NamedNode) and isinstance(staging, NamedNode) and copyable:
+                self._refill(target, staging)
+        found = self._store.quads_for_pattern(None, _RDF_TYPE, self._unfinished_graph, markers)
+        for graph in [q.subject for q in found]:
+            if isinstance(graph, NamedNode):
+                self._remove_graph(graph)
+        for g in list(self._store.named_graphs()):
+            if isinstance(g, NamedNode) and self.graphs.is_staging(g.value):
+                self._remove_graph(g)
+        if self._path is not None:
+            for left in self._path.parent.glob(f".{self._path.name}.publishing-*"):
+                shutil.rmtree(left, ignore_errors=True)
+        self._visibility = _Visibility(_Sight(self._store, frozenset()))
+
+    # -- internals: writing ----------------------------------------------------------------
+
+    def _count(self, graph: NamedNode) -> int:
+        result = self._store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph]
+        )
+        assert isinstance(result, QuerySolutions)
+        return int(term_text(next(result)[0]))
 
     def _load_into(
         self, graph: NamedNode, source: RdfSource, format: RdfFormat, base_iri: str | None
@@ -387,19 +535,382 @@ class OxigraphStore:
             else:
                 self._store.bulk_load(data, format, path=path, base_iri=base_iri, to_graph=graph)
         except SyntaxError as error:
-            line = getattr(error, "lineno", None)
-            column = getattr(error, "offset", None)
-            where = f"{line}:{column}: " if line else ""
-            message = str(error.args[0]) if error.args else str(error)
-            raise InputError(f"{where}{message}") from None
+            raise _input_error(error) from None
         except OSError as error:
             raise StoreError(f"loading into the store failed: {error}") from None
 
-    def _drop_leftover_staging(self) -> None:
-        """Remove staging graphs a crashed load may have left behind."""
-        for g in list(self._store.named_graphs()):
-            if isinstance(g, NamedNode) and self.graphs.is_staging(g.value):
-                self._store.remove_graph(g)
+    def _stream_lines(self, graph: NamedNode, lines: Iterable[str]) -> None:
+        """Bulk-load N-Triples text into ``graph`` as ``lines`` produces it."""
+
+        def write(pipe: IO[bytes]) -> None:
+            for chunk in _chunks(lines):
+                pipe.write(chunk)
+
+        if _DEV_FD.is_dir():
+            self._pipe_into(graph, write)
+        else:
+            self._bulk_load(graph, None, _ChunkReader(_chunks(lines)))
+
+    def _refill(self, target: NamedNode, source: NamedNode) -> None:
+        """Make ``target`` a copy of ``source``, without a transaction (so in bounded memory)."""
+        self._remove_graph(target)
+
+        def write(pipe: IO[bytes]) -> None:
+            self._store.dump(pipe, RdfFormat.N_TRIPLES, from_graph=source)
+
+        self._pipe_into(target, write)
+
+    def _pipe_into(self, graph: NamedNode, write: Callable[[IO[bytes]], None]) -> None:
+        """Bulk-load into ``graph`` the N-Triples that ``write`` writes into a pipe.
+
+        The bulk loader reads the pipe in a thread of its own (it releases the GIL), so the
+        writing, in Python or in pyoxigraph, and the indexing run side by side.
+        """
+        read_end, write_end = os.pipe()
+        failure: list[BaseException] = []
+
+        def load() -> None:
+            try:
+                self._bulk_load(graph, f"{_DEV_FD}/{read_end}", None)
+            except BaseException as error:  # re-raised in the calling thread
+                failure.append(error)
+            finally:
+                os.close(read_end)  # a writer still writing now gets BrokenPipeError
+
+        loader = threading.Thread(target=load, name="s3kg-bulk-load", daemon=True)
+        loader.start()
+        try:
+            with os.fdopen(write_end, "wb") as pipe:
+                write(pipe)
+        except BrokenPipeError:
+            pass  # the loader stopped early; its error is raised below
+        finally:
+            loader.join()
+        if failure:
+            raise failure[0]
+
+    def _bulk_load(
+        self, graph: NamedNode, path: str | None, data: IO[bytes] | _ChunkReader | None
+    ) -> None:
+        try:
+            self._store.bulk_load(data, RdfFormat.N_TRIPLES, path=path, to_graph=graph)  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise _input_error(error) from None
+        except OSError as error:
+            raise StoreError(f"loading into the store failed: {error}") from None
+
+    def _remove_graph(self, graph: NamedNode) -> None:
+        """Remove ``graph`` in transactions of bounded size.
+
+        One transaction removing a graph holds all of it in memory (pyoxigraph 0.5 needs about
+        0.5 GiB and 16 s per million triples); a graph that readers cannot see does not need one.
+        """
+        batch = (
+            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o "
+            f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {_DELETE_BATCH} }} }}"
+        )
+        while next(iter(self._store.quads_for_pattern(None, None, None, graph)), None) is not None:
+            self._store.update(batch)
+        self._store.remove_graph(graph)
+
+    def _checkpoint(self) -> _Checkpoint | None:
+        """A read-only copy of the store as it is now, or None if one cannot be made."""
+        if self._path is None or not _DEV_FD.is_dir():
+            return None
+        path = self._path.parent / f".{self._path.name}.publishing-{uuid.uuid4().hex[:12]}"
+        try:
+            self._store.backup(str(path))
+            return _Checkpoint(path, Store.read_only(str(path)))
+        except (OSError, RuntimeError):
+            shutil.rmtree(path, ignore_errors=True)
+            return None
+
+
+@dataclass
+class _Staged:
+    """A graph staged by a load: ``work`` holds its triples until publication."""
+
+    target: str
+    work: NamedNode
+    triples: int
+
+    @property
+    def replaces(self) -> bool:
+        """True when the target existed: the work graph is a staging graph to copy into it."""
+        return self.work.value != self.target
+
+
+class _OxigraphLoad:
+    """:class:`Load` over an :class:`OxigraphStore` (whose write lock the caller holds).
+
+    A graph that does not exist yet is written straight into its own IRI while hidden from
+    queries, and shown at publication: nothing is copied. A graph that exists is written into a
+    staging graph, and copied over the old one at publication while queries read a checkpoint of
+    the store as it was (:meth:`_publish_by_copying`). Graphs written straight into are listed in
+    a marker graph first, so that a crash mid-load cannot leave them behind half written.
+    """
+
+    def __init__(self, owner: OxigraphStore) -> None:
+        self._owner = owner
+        self._staged: dict[str, _Staged] = {}
+        self._marked = False
+
+    def stage(
+        self,
+        graph: str,
+        source: RdfSource,
+        format: RdfFormat,
+        *,
+        base_iri: str | None = None,
+        check: Check | None = None,
+    ) -> int:
+        def fill(work: NamedNode) -> None:
+            self._owner._load_into(work, source, format, base_iri)
+
+        return self._stage(graph, fill, check)
+
+    def stage_lines(self, graph: str, lines: Iterable[str], *, check: Check | None = None) -> int:
+        def fill(work: NamedNode) -> None:
+            self._owner._stream_lines(work, lines)
+
+        return self._stage(graph, fill, check)
+
+    def _stage(self, graph: str, fill: Callable[[NamedNode], None], check: Check | None) -> int:
+        self.discard(graph)
+        work = self._work_graph(graph)
+        try:
+            fill(work)
+            if check is not None:
+                check(work.value)
+            count = self._owner._count(work)
+        except BaseException:
+            self._remove(work)
+            raise
+        self._staged[graph] = _Staged(graph, work, count)
+        return count
+
+    def _work_graph(self, graph: str) -> NamedNode:
+        owner = self._owner
+        target = NamedNode(graph)
+        if owner._store.contains_named_graph(target):
+            work = NamedNode(owner.graphs.staging(uuid.uuid4().hex))
+            owner._visibility.hide({work.value})
+            return work
+        owner._visibility.hide({target.value, owner._markers.value})
+        owner._mark_unfinished(target)
+        self._marked = True
+        return target
+
+    def _remove(self, work: NamedNode) -> None:
+        self._owner._remove_graph(work)
+        self._owner._visibility.show({work.value})
+
+    def discard(self, graph: str) -> None:
+        staged = self._staged.pop(graph, None)
+        if staged is not None:
+            self._remove(staged.work)
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+        owner = self._owner
+        replaced = {s.target for s in self._staged.values() if s.replaces}
+        visible = owner._visible_graphs(owner._visibility.sight)
+        graphs = [g for g in visible if g.value not in replaced]
+        graphs += [s.work for s in self._staged.values()]
+        kwargs: dict[str, object] = {"default_graph": [DefaultGraph(), *graphs]}
+        return _materialise(_run_query(owner._store, sparql, substitutions, kwargs), None)
+
+    def publish(self, records: Mapping[str, LoadRecord] | None = None) -> None:
+        owner = self._owner
+        staged = list(self._staged.values())
+        updates = [
+            record_update(owner.graphs.metadata, replace(record, triples=item.triples))
+            for item in staged
+            if (record := (records or {}).get(item.target)) is not None
+        ]
+        checkpoint = owner._checkpoint() if any(s.replaces for s in staged) else None
+        self._staged.clear()  # from here on, the staging graphs belong to the publication
+        self._marked = False
+        if checkpoint is None:
+            self._publish_in_one_update(staged, updates)
+        else:
+            self._publish_by_copying(staged, updates, checkpoint)
+        owner._write_lock.count_write()
+
+    def _publish_in_one_update(self, staged: list[_Staged], updates: list[str]) -> None:
+        """Publish with one update, which moves staging graphs into place in its transaction."""
+        owner = self._owner
+        parts: list[str] = []
+        for item in staged:
+            if item.replaces:
+                target = NamedNode(item.target)
+                parts += [
+                    f"DROP SILENT GRAPH {target}",
+                    f"MOVE SILENT GRAPH {item.work} TO {target}",
+                ]
+        parts += [*updates, f"DROP SILENT GRAPH {owner._markers}"]
+        # A graph written straight into its IRI becomes visible when it leaves the hidden set;
+        # its record must not be seen before that: readers wait while both change.
+        shows_new = any(not item.replaces for item in staged)
+        with owner._visibility.exclusive() if shows_new else nullcontext():
+            owner._store.update(" ;\n".join(parts))
+            owner._visibility.set_hidden(
+                owner._visibility.sight.hidden - {item.work.value for item in staged}
+            )
+
+    def _publish_by_copying(
+        self, staged: list[_Staged], updates: list[str], checkpoint: _Checkpoint
+    ) -> None:
+        """Publish while queries read ``checkpoint``: the store as it was before publication.
+
+        One small update writes the records and notes which graph is copied from which staging
+        graph (so that :meth:`OxigraphStore._recover` completes the copy after a crash); then
+        each replaced graph is emptied and refilled from its staging graph in bounded memory,
+        and queries are turned back to the store, which now holds every new graph.
+        """
+        owner = self._owner
+        visibility = owner._visibility
+        replacing = [item for item in staged if item.replaces]
+        with visibility.exclusive():
+            visibility.sight = _Sight(checkpoint.store, visibility.sight.hidden, checkpoint)
+        notes = " ".join(f"<{i.target}> {owner._replaced_by} {i.work} ." for i in replacing)
+        markers = owner._markers
+        owner._store.update(
+            f"DELETE WHERE {{ GRAPH {markers} {{ ?g {_RDF_TYPE} {owner._unfinished_graph} }} }} ;\n"
+            + f"INSERT DATA {{ GRAPH {markers} {{ {notes} }} }}"
+            + "".join(f" ;\n{update}" for update in updates)
+        )
+        try:
+            for item in replacing:
+                owner._refill(NamedNode(item.target), item.work)
+            owner._store.update(f"DROP SILENT GRAPH {markers}")
+        except Exception as error:
+            raise StoreError(
+                f"publishing stopped midway ({error}); queries still see the data as it was, "
+                "and the store completes the publication when it is opened again"
+            ) from error
+        shown = {item.work.value for item in staged if not item.replaces}
+        with visibility.exclusive():
+            visibility.sight = _Sight(owner._store, visibility.sight.hidden - shown)
+        checkpoint.retire()
+        for item in replacing:
+            self._remove(item.work)
+
+    def close(self) -> None:
+        """Discard whatever was staged and not published."""
+        for graph in list(self._staged):
+            self.discard(graph)
+        if self._marked:
+            self._owner._store.remove_graph(self._owner._markers)
+        self._owner._visibility.show({self._owner._markers.value})
+
+
+class _Checkpoint:
+    """A read-only copy of the store (a RocksDB checkpoint: hard links, made in milliseconds)
+    that queries read while a publication rewrites graphs; removed once no query reads it."""
+
+    def __init__(self, path: Path, store: Store) -> None:
+        self.path = path
+        self.store = store
+        self._lock = threading.Lock()
+        self._readers = 0
+        self._retired = False
+
+    def acquire(self) -> None:
+        with self._lock:
+            self._readers += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._readers -= 1
+            remove = self._retired and not self._readers
+        if remove:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def retire(self) -> None:
+        """No new query will read it: remove it when the last one is done."""
+        with self._lock:
+            self._retired = True
+            remove = not self._readers
+        if remove:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Sight:
+    """What queries read: a pyoxigraph store, and the graphs in it they must not see."""
+
+    store: Store
+    hidden: frozenset[str]
+    checkpoint: _Checkpoint | None = None
+
+    def acquire(self) -> None:
+        """Keep the store readable until :meth:`release` (results are still being read)."""
+        if self.checkpoint is not None:
+            self.checkpoint.acquire()
+
+    def release(self) -> None:
+        if self.checkpoint is not None:
+            self.checkpoint.release()
+
+
+class _Visibility:
+    """What queries read, changed only while no query is choosing its dataset.
+
+    A query holds :meth:`reading` while it works out its dataset and pyoxigraph takes its
+    snapshot; a change holds :meth:`exclusive`. So a query's dataset and its data always agree:
+    no query sees a graph before it is complete, or a provenance record before its graph.
+    """
+
+    def __init__(self, sight: _Sight) -> None:
+        self.sight = sight
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._changing = False
+
+    @contextmanager
+    def reading(self) -> Iterator[_Sight]:
+        """Hold off changes; yields what to read."""
+        with self._condition:
+            while self._changing:
+                self._condition.wait()
+            self._readers += 1
+        try:
+            yield self.sight
+        finally:
+            with self._condition:
+                self._readers -= 1
+                if not self._readers:
+                    self._condition.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Wait until no query is choosing its dataset, and keep new ones waiting."""
+        with self._condition:
+            while self._changing:
+                self._condition.wait()
+            self._changing = True
+            while self._readers:
+                self._condition.wait()
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._changing = False
+                self._condition.notify_all()
+
+    def set_hidden(self, hidden: frozenset[str]) -> None:
+        """Replace the hidden graphs (the caller holds :meth:`exclusive`)."""
+        self.sight = replace(self.sight, hidden=hidden)
+
+    def hide(self, graphs: Iterable[str]) -> None:
+        """Hide ``graphs`` from the queries that start from now on."""
+        with self.exclusive():
+            self.set_hidden(self.sight.hidden | frozenset(graphs))
+
+    def show(self, graphs: Iterable[str]) -> None:
+        """Stop hiding ``graphs``."""
+        with self.exclusive():
+            self.set_hidden(self.sight.hidden - frozenset(graphs))
 
 
 class _WriteLock:
@@ -418,10 +929,79 @@ class _WriteLock:
         self._lock.release()
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        """Hold the lock without counting a write."""
-        with self._lock:
-            yield
+    def held(self, blocking: bool = True) -> Iterator[bool]:
+        """Hold the lock without counting a write (call :meth:`count_write` on a change).
+
+        Yields whether the lock was acquired: always with ``blocking``, else only if it was free.
+        """
+        acquired = self._lock.acquire(blocking)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self._lock.release()
+
+    def count_write(self) -> None:
+        """Count a change made while :meth:`held`."""
+        self.writes += 1
+
+
+def _run_query(
+    store: Store, sparql: str, substitutions: Mapping[str, Term] | None, kwargs: dict[str, object]
+) -> QuerySolutions | QueryBoolean | QueryTriples:
+    subs = {Variable(k): v for k, v in (substitutions or {}).items()}
+    try:
+        return store.query(sparql, prefixes=PREFIXES, substitutions=subs, **kwargs)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        raise _syntax_error(error, "the query") from None
+    except OSError as error:
+        raise StoreError(f"the query failed: {error}") from None
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
+    """``lines`` joined into UTF-8 pieces of about ``_CHUNK`` characters."""
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        batch.append(line)
+        size += len(line)
+        if size >= _CHUNK:
+            yield "".join(batch).encode()
+            batch.clear()
+            size = 0
+    if batch:
+        yield "".join(batch).encode()
+
+
+class _ChunkReader:
+    """A binary file-like object reading from an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._rest = b""
+
+    def read(self, size: int = -1) -> bytes:
+        parts = [self._rest]
+        have = len(self._rest)
+        for chunk in self._chunks:
+            parts.append(chunk)
+            have += len(chunk)
+            if 0 <= size <= have:
+                break
+        data = b"".join(parts)
+        if size < 0:
+            self._rest = b""
+            return data
+        self._rest = data[size:]
+        return data[:size]
+
+
+def _input_error(error: SyntaxError) -> InputError:
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "offset", None)
+    where = f"{line}:{column}: " if line else ""
+    message = str(error.args[0]) if error.args else str(error)
+    return InputError(f"{where}{message}")
 
 
 def _materialise(

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import BlankNode, NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Action, Record
 from loaders.references import References
-from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, s3
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, blank, iri, node, s3
 from loaders.tabular import Row
 
 _STATUS = {"planned": "Planned", "ongoing": "Ongoing", "completed": "Completed"}
@@ -41,8 +39,9 @@ class _Actions(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Action)
         refs = self.refs
-        plan = NamedNode(self.graphs.entity("plan", record.plan_id))
-        action = NamedNode(self.graphs.entity("action", record.action_id))
+        plan_iri = self.graphs.entity("plan", record.plan_id)
+        action_iri = self.graphs.entity("action", record.action_id)
+        plan, action = node(plan_iri), node(action_iri)
         lead = refs.entity(row, "lead", "cluster", record.lead)
         partners = [
             refs.entity(row, "partners", "cluster", key, number)
@@ -54,12 +53,12 @@ class _Actions(Builder):
         ]
         if lead is None or None in partners or None in priorities:
             return []
-        if plan.value not in self.plans:
-            self.plans[plan.value] = False
+        if plan_iri not in self.plans:
+            self.plans[plan_iri] = False
             out.add(plan, RDF_TYPE, s3("ActionPlan"))
             out.text(plan, iri("dcterms", "title"), record.plan_title)
-        if record.plan_description and not self.plans[plan.value]:
-            self.plans[plan.value] = True
+        if record.plan_description and not self.plans[plan_iri]:
+            self.plans[plan_iri] = True
             out.text(plan, iri("dcterms", "description"), record.plan_description)
         out.add(plan, s3("hasAction"), action)
         out.add(action, RDF_TYPE, s3("Action"))
@@ -72,15 +71,15 @@ class _Actions(Builder):
         for priority in priorities:
             out.add(action, s3("addressesPriority"), priority)
         for milestone in record.milestones:
-            node = BlankNode()
-            out.add(action, s3("milestone"), node)
-            out.add(node, RDF_TYPE, s3("Milestone"))
-            out.text(node, iri("dcterms", "title"), milestone.title)
-            out.date(node, s3("dueDate"), milestone.due)
+            step = blank()
+            out.add(action, s3("milestone"), step)
+            out.add(step, RDF_TYPE, s3("Milestone"))
+            out.text(step, iri("dcterms", "title"), milestone.title)
+            out.date(step, s3("dueDate"), milestone.due)
         out.date(action, s3("startDate"), record.start_date)
         out.date(action, s3("endDate"), record.end_date)
         out.common(action, record)
-        return [plan.value, action.value]
+        return [plan_iri, action_iri]
 
 
 class ActionsLoader(TableLoader):
@@ -88,6 +87,7 @@ class ActionsLoader(TableLoader):
 
     kind: ClassVar[str] = "actions"
     layouts: ClassVar[tuple[type[Record], ...]] = (Action,)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {"actions": ("s3:Cluster", "s3:S3Priority")}
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         return _Actions(context, refs)

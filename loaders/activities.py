@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Activity, Record
 from loaders.references import References
-from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, s3
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, node, s3
 from loaders.tabular import Row
 
 
@@ -31,7 +29,8 @@ class _Activities(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Activity)
         refs = self.refs
-        activity = NamedNode(self.graphs.entity("activity", record.activity_id))
+        defined = self.graphs.entity("activity", record.activity_id)
+        activity = node(defined)
         out.add(activity, RDF_TYPE, s3("TransformativeActivity"))
         out.text(activity, iri("dcterms", "title"), record.title)
         out.text(activity, iri("dcterms", "description"), record.description)
@@ -51,7 +50,7 @@ class _Activities(Builder):
             for value in values:
                 out.text(activity, s3(predicate), value)
         out.common(activity, record)
-        return [activity.value]
+        return [defined]
 
 
 class ActivitiesLoader(TableLoader):
@@ -59,6 +58,9 @@ class ActivitiesLoader(TableLoader):
 
     kind: ClassVar[str] = "activities"
     layouts: ClassVar[tuple[type[Record], ...]] = (Activity,)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "activities": ("s3:Region", "s3:S3Priority", "s3:Cluster"),
+    }
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         return _Activities(context, refs)

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Call, Record, Scheme
 from loaders.references import References
-from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, s3, typed
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, node, s3, typed
 from loaders.smes import SIZE_CLASSES
 from loaders.tabular import Row
 
@@ -30,7 +28,8 @@ class _Calls(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Call)
         refs = self.refs
-        call = NamedNode(self.graphs.entity("call", record.call_id))
+        defined = self.graphs.entity("call", record.call_id)
+        call = node(defined)
         out.add(call, RDF_TYPE, s3("FundingCall"))
         out.text(call, iri("dcterms", "title"), record.title)
         out.text(call, s3("programme"), record.programme)
@@ -61,15 +60,16 @@ class _Calls(Builder):
             scheme = refs.entity(row, "scheme_id", "scheme", record.scheme_id)
             out.add(call, s3("partOfScheme"), scheme)
         if record.website:
-            out.add(call, iri("foaf", "homepage"), NamedNode(record.website))
+            out.add(call, iri("foaf", "homepage"), node(record.website))
         out.common(call, record)
-        return [call.value]
+        return [defined]
 
 
 class _Schemes(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Scheme)
-        scheme = NamedNode(self.graphs.entity("scheme", record.scheme_id))
+        defined = self.graphs.entity("scheme", record.scheme_id)
+        scheme = node(defined)
         out.add(scheme, RDF_TYPE, s3("SynchronisedCallScheme"))
         out.text(scheme, iri("dcterms", "title"), record.title)
         out.text(scheme, iri("dcterms", "description"), record.description)
@@ -78,7 +78,7 @@ class _Schemes(Builder):
         out.date(scheme, s3("openingDate"), record.opening_date)
         out.date(scheme, s3("closingDate"), record.closing_date)
         out.common(scheme, record)
-        return [scheme.value]
+        return [defined]
 
 
 class CallsLoader(TableLoader):
@@ -86,6 +86,10 @@ class CallsLoader(TableLoader):
 
     kind: ClassVar[str] = "calls"
     layouts: ClassVar[tuple[type[Record], ...]] = (Call, Scheme)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "calls": ("s3:Region", "skos:Concept", "s3:S3Priority", "s3:SynchronisedCallScheme"),
+        "schemes": ("skos:Concept",),
+    }
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         if layout is Scheme:

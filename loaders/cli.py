@@ -25,6 +25,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from graph.derived import rebuild
 from graph.settings import Settings
 from graph.store import OxigraphStore, open_store
 from loaders.pipeline import KINDS, Report, load_paths, validate_paths
@@ -83,7 +84,7 @@ def _check_options(kind: str | None, format: str) -> None:
 
 
 class _Bars:
-    """Rich progress bars (rows read, rows per second, time left), one per file and pass."""
+    """Rich progress bars (rows read, rows per second, time spent), one per file."""
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(
@@ -229,7 +230,7 @@ def drop(
     ],
     store: StoreOption = None,
 ) -> None:
-    """Remove a loaded graph and its provenance record."""
+    """Remove a loaded graph and its provenance record (and update the derived facts)."""
     with _opened(store) as handle:
         if "://" in graph:
             iri = graph
@@ -238,6 +239,8 @@ def drop(
         else:
             iri = handle.graphs.source(graph)
         existed = handle.drop_graph(iri)
+        if existed:
+            rebuild(handle)
     if not existed:
         Console(stderr=True).print(f"there is no graph {iri} in the store", markup=False)
         raise typer.Exit(1)

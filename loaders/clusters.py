@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Cluster, Record
 from loaders.references import References
-from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, s3, typed
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, node, s3, typed
 from loaders.tabular import Row
 
 _LABELS = {"bronze": "BronzeLabel", "silver": "SilverLabel", "gold": "GoldLabel"}
@@ -39,14 +37,15 @@ _COUNTS = (
 class _Clusters(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Cluster)
-        cluster = NamedNode(self.graphs.entity("cluster", record.cluster_id))
+        defined = self.graphs.entity("cluster", record.cluster_id)
+        cluster = node(defined)
         out.add(cluster, RDF_TYPE, s3("Cluster"))
         out.text(cluster, iri("skos", "prefLabel"), record.name)
         out.text(cluster, iri("skos", "altLabel"), record.acronym)
         out.add(cluster, s3("region"), self.refs.region(row, "region", record.region))
         out.text(cluster, s3("city"), record.city)
         if record.website:
-            out.add(cluster, iri("foaf", "homepage"), NamedNode(record.website))
+            out.add(cluster, iri("foaf", "homepage"), node(record.website))
         for number, code in enumerate(record.sectors, start=1):
             out.add(cluster, s3("sector"), self.refs.nace(row, "sectors", code, number))
         for column, predicate in _COUNTS:
@@ -59,7 +58,7 @@ class _Clusters(Builder):
             out.add(cluster, s3("foundingYear"), typed(record.founding_year, "gYear"))
         out.text(cluster, iri("dcterms", "description"), record.description)
         out.common(cluster, record)
-        return [cluster.value]
+        return [defined]
 
 
 class ClustersLoader(TableLoader):
@@ -67,6 +66,7 @@ class ClustersLoader(TableLoader):
 
     kind: ClassVar[str] = "clusters"
     layouts: ClassVar[tuple[type[Record], ...]] = (Cluster,)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {"clusters": ("s3:Region", "skos:Concept")}
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         return _Clusters(context, refs)

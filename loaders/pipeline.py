@@ -5,41 +5,44 @@
 whose kind is recognised, loaded in dependency order (vocabularies, NUTS, NACE, priorities,
 clusters, SMEs and memberships, services, schemes and calls, activities, actions, other RDF).
 
-A load has two passes over every file, both streaming (memory stays flat as files grow):
+A load reads every file once, streaming (memory stays flat as files grow), inside one
+:meth:`~graph.store.GraphStore.loading` of the store:
 
-1. **Validation.** Each file is converted (rows read, validated, references checked against what
-   the store and the earlier files hold) and its triples streamed into a staging graph, where the
-   SHACL shapes of ``ontology/shapes.ttl`` are checked (:mod:`loaders.shacl`); then the staging
-   graph is dropped. Every problem of every file is collected. Nothing visible changes.
-2. **Writing**, only when the first pass found nothing wrong (or ``skip_invalid`` is given): each
-   file is converted again into a staging graph, checked again, and moved into its own named graph
-   ``{base}graph/source/{file stem}`` with its provenance record, in one update. Loading a file
-   again replaces its graph. Readers see the old graph or the new one, never a mix.
+1. **Staging.** Each file is converted (rows read, validated, references checked against what
+   the store and the earlier files of the load hold) and its triples streamed, as N-Triples
+   text, into the store's bulk loader: into the graph ``{base}graph/source/{file stem}`` itself
+   while queries cannot see it, or into a hidden staging graph when that graph exists already.
+   There the SHACL shapes of ``ontology/shapes.ttl`` are checked (:mod:`loaders.shacl`). Every
+   problem of every file is collected. Nothing visible changes.
+2. **Publishing**, only when nothing was found wrong (or ``skip_invalid`` is given): all the
+   staged graphs become visible at once, with their provenance records; a graph that existed is
+   replaced. Readers see the old graphs or the new ones, never a mix; a failed load, or a dry
+   run, leaves the store as it was. Then the derived graph is rebuilt.
 
 With ``skip_invalid``, invalid rows are left out and written with their reasons to a CSV file;
 a file with problems that are not about single rows (wrong columns, SHACL violations) is left out
-whole.
+whole, and later files of the load cannot refer to its records.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import importlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode
 
+from graph.derived import rebuild
 from graph.errors import NotFoundError, ParameterError
 from graph.provenance import LoadRecord, now, sha256_of
 from graph.resources import ontology_dir
 from graph.results import SelectResult
-from graph.store import GraphStore
+from graph.store import GraphStore, Load
 from loaders.base import LoadContext, Loader, Problem
 from loaders.records import layout_of
 from loaders.rows import TableLoader
@@ -84,6 +87,9 @@ _KNOWN_TYPES = (
     "s3:SME",
     "s3:SynchronisedCallScheme",
 )
+
+# Progress is reported every so many rows.
+_PROGRESS_EVERY = 1000
 
 Stage = Literal["validate", "load"]
 
@@ -174,10 +180,6 @@ class _Planned:
     loader: Loader
     graph: str
     order: tuple[int, int, str]
-
-
-class _Abort(Exception):
-    """Stops a replacement after its checks (a dry run, or problems found)."""
 
 
 def loaders() -> dict[str, Loader]:
@@ -315,12 +317,17 @@ def _plan(
     return unique
 
 
-def known_iris(store: GraphStore) -> set[str]:
-    """The IRIs of the regions, concepts and records in the store that files may refer to."""
-    values = " ".join(_KNOWN_TYPES)
+def known_iris(store: GraphStore | Load, classes: Sequence[str] = _KNOWN_TYPES) -> set[str]:
+    """The IRIs of the instances of ``classes`` (regions, concepts, records files refer to).
+
+    ``store`` may be a load in progress: its staged graphs count, in place of those they replace.
+    """
+    if not classes:
+        return set()
+    values = " ".join(classes)
     result = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {values} }} ?s a ?t }}")
     assert isinstance(result, SelectResult)
-    return {row[0].value for row in result.rows if row[0] is not None and hasattr(row[0], "value")}
+    return {row[0].value for row in result.rows if isinstance(row[0], NamedNode)}
 
 
 _shapes_cache: dict[tuple[str, float], Shapes] = {}
@@ -339,7 +346,7 @@ def default_shapes() -> Shapes | None:
 
 
 def shacl_problems(store: GraphStore, shapes: Shapes, graph: str, file: str) -> list[Problem]:
-    """The SHACL violations in ``graph`` (a staging graph), as problems of ``file``."""
+    """The SHACL violations in ``graph`` (a staged graph), as problems of ``file``."""
 
     def query(sparql: str) -> Iterable[dict[str, Any]]:
         result = store.query(sparql, default_graph=[graph])
@@ -357,111 +364,79 @@ def shacl_problems(store: GraphStore, shapes: Shapes, graph: str, file: str) -> 
     return problems
 
 
-def _counted(
-    triples: Iterator[Triple],
-    context: LoadContext,
-    stage: Stage,
-    file: str,
-    total: int | None,
-    progress: ProgressCallback | None,
-    counter: list[int],
-) -> Iterator[Triple]:
-    last = -1
-    for triple in triples:
-        counter[0] += 1
-        if progress is not None and context.rows != last and counter[0] % 512 == 0:
+@dataclass(frozen=True)
+class _Options:
+    """How a run goes: what it writes, what it records, whom it tells."""
+
+    write: bool
+    skip_invalid: Path | None = None
+    license: str | None = None
+    source_url: str | None = None
+    progress: ProgressCallback | None = None
+    shapes: Shapes | None = None
+    derive: bool = True
+
+    @property
+    def stage(self) -> Stage:
+        return "load" if self.write else "validate"
+
+
+@dataclass
+class _Staged:
+    """A file staged by a run: its report, its problems and its provenance record."""
+
+    item: _Planned
+    report: FileReport
+    problems: list[Problem]
+    record: LoadRecord | None
+
+    @property
+    def loadable(self) -> bool:
+        """True unless its problems are not about single rows (so it cannot be loaded at all)."""
+        rows, problems = self.report.rows, self.problems
+        return not ((rows == 0 and bool(problems)) or any(p.line is None for p in problems))
+
+
+def _lines(item: _Planned, context: LoadContext, options: _Options) -> Iterator[str]:
+    """The file's triples as N-Triples text, telling ``options.progress`` how far reading is."""
+    loader = item.loader
+    if isinstance(loader, TableLoader):
+        lines: Iterable[str] = loader.ntriples(item.path, context, remember=False)
+    else:
+        lines = (f"{triple} .\n" for triple in loader.convert(item.path, context))
+    progress, name = options.progress, item.path.name
+    last = 0
+    for text in lines:
+        if progress is not None and context.rows - last >= _PROGRESS_EVERY:
             last = context.rows
-            progress(Progress(stage, file, context.rows, total))
-        yield triple
+            progress(Progress(options.stage, name, context.rows, None))
+        yield text
     if progress is not None:
-        progress(Progress(stage, file, context.rows, total, done=True))
+        progress(Progress(options.stage, name, context.rows, None, done=True))
 
 
-def _validate_file(
-    store: GraphStore,
-    item: _Planned,
-    known: set[str],
-    shapes: Shapes | None,
-    progress: ProgressCallback | None,
-) -> tuple[FileReport, list[Problem]]:
-    started = time.perf_counter()
-    context = LoadContext(store.graphs, known=known)
-    counter = [0]
-    problems: list[Problem] = []
-
-    def check(staging: str) -> None:
-        if shapes is not None and context.rows:
-            problems.extend(shacl_problems(store, shapes, staging, item.path.name))
-        raise _Abort
-
-    triples = _counted(
-        item.loader.convert(item.path, context),
-        context,
-        "validate",
-        item.path.name,
-        None,
-        progress,
-        counter,
-    )
-    with contextlib.suppress(_Abort):
-        store.replace_graph_triples(item.graph, triples, check=check)
-    report = FileReport(
-        str(item.path),
-        item.kind,
-        item.graph,
-        rows=context.rows,
-        triples=counter[0],
-        rejected_rows=len({p.line for p in context.problems if p.line is not None})
-        if context.rows
-        else 0,
-        problems=len(context.problems) + len(problems),
-        seconds=time.perf_counter() - started,
-    )
-    return report, context.problems + problems
+def _references(load: Load, item: _Planned) -> set[str]:
+    """What the rows of the file may refer to: instances of the classes its layout names."""
+    if not isinstance(item.loader, TableLoader):
+        return set()
+    return known_iris(load, item.loader.references(item.path))
 
 
-def _file_level(problems: list[Problem], rows: int) -> bool:
-    """True when a file's problems are not about single rows (so it cannot be loaded at all)."""
-    return (rows == 0 and bool(problems)) or any(p.line is None for p in problems)
+def _stage_file(store: GraphStore, load: Load, item: _Planned, options: _Options) -> _Staged:
+    """Convert, validate and stage one file; its graph stays hidden until the run publishes."""
+    started_at, started = now(), time.perf_counter()
+    sha256 = sha256_of(item.path)
+    context = LoadContext(store.graphs, known=_references(load, item))
+    violations: list[Problem] = []
 
+    def check(graph: str) -> None:
+        if options.shapes is not None and context.rows:
+            violations.extend(shacl_problems(store, options.shapes, graph, item.path.name))
 
-def _check(
-    context: LoadContext,
-    store: GraphStore,
-    shapes: Shapes | None,
-    file: str,
-    skip_invalid: bool,
-    found: list[Problem],
-) -> Callable[[str], None]:
-    def check(staging: str) -> None:
-        if context.problems and not skip_invalid:
-            found.extend(context.problems)
-            raise _Abort
-        if shapes is not None:
-            violations = shacl_problems(store, shapes, staging, file)
-            if violations:
-                found.extend(violations)
-                raise _Abort
-
-    return check
-
-
-def _write_file(
-    store: GraphStore,
-    item: _Planned,
-    report: FileReport,
-    sha256: str,
-    known: set[str],
-    shapes: Shapes | None,
-    skip_invalid: bool,
-    license: str | None,
-    source_url: str | None,
-    progress: ProgressCallback | None,
-) -> list[Problem]:
-    started_at = now()
-    started = time.perf_counter()
+    triples = load.stage_lines(item.graph, _lines(item, context, options), check=check)
+    problems = context.problems + violations
     if sha256_of(item.path) != sha256:
-        return [
+        problems.append(
             Problem(
                 item.path.name,
                 None,
@@ -469,99 +444,78 @@ def _write_file(
                 None,
                 "the file changed while it was being loaded; load it again",
             )
-        ]
-    context = LoadContext(store.graphs, known=known)
-    counter = [0]
-    found: list[Problem] = []
-    size = item.path.stat().st_size
-
-    def record(triples: int) -> LoadRecord:
-        return LoadRecord(
-            graph=item.graph,
-            file_name=item.path.name,
-            byte_size=size,
-            sha256=sha256,
-            rows=context.rows,
-            triples=triples,
-            loader=item.kind,
-            loader_version=item.loader.version,
-            started=started_at,
-            ended=now(),
-            license=license,
-            source_url=source_url,
         )
-
-    triples = _counted(
-        item.loader.convert(item.path, context),
-        context,
-        "load",
-        item.path.name,
-        report.rows,
-        progress,
-        counter,
+    rejected = {p.line for p in context.problems if p.line is not None} if context.rows else set()
+    report = FileReport(
+        str(item.path),
+        item.kind,
+        item.graph,
+        rows=context.rows,
+        triples=triples,
+        rejected_rows=len(rejected),
+        problems=len(problems),
     )
-    check = _check(context, store, shapes, item.path.name, skip_invalid, found)
-    try:
-        report.triples = store.replace_graph_triples(
-            item.graph, triples, record=record, check=check
-        )
-    except _Abort:
-        return found or context.problems
-    report.loaded = True
-    report.rows = context.rows
-    report.seconds += time.perf_counter() - started
-    return []
+    record = LoadRecord(
+        graph=item.graph,
+        file_name=item.path.name,
+        byte_size=item.path.stat().st_size,
+        sha256=sha256,
+        rows=context.rows,
+        triples=triples,
+        loader=item.kind,
+        loader_version=item.loader.version,
+        started=started_at,
+        ended=now(),
+        license=options.license,
+        source_url=options.source_url,
+    )
+    report.seconds = time.perf_counter() - started
+    return _Staged(item, report, problems, record)
+
+
+def _publish(load: Load, staged: list[_Staged], report: Report, options: _Options) -> bool:
+    """Publish the files that may be loaded, all at once; True when anything was published.
+
+    By default that is every file, and only when nothing at all is wrong; with ``skip_invalid``
+    every file without file-level problems (the others were discarded as soon as staged).
+    """
+    if not options.write or not staged:
+        return False
+    if options.skip_invalid is None and report.problems:
+        return False
+    chosen = [s for s in staged if s.loadable]
+    if not chosen:
+        return False
+    load.publish({s.item.graph: s.record for s in chosen if s.record is not None})
+    for s in chosen:
+        s.report.loaded = True
+    return True
 
 
 def _run(
-    store: GraphStore,
-    paths: Sequence[Path | str],
-    kind: str | None,
-    *,
-    write: bool,
-    skip_invalid: Path | None = None,
-    license: str | None = None,
-    source_url: str | None = None,
-    progress: ProgressCallback | None = None,
-    shapes: Shapes | None = None,
+    store: GraphStore, paths: Sequence[Path | str], kind: str | None, options: _Options
 ) -> Report:
     began = time.perf_counter()
-    report = Report(dry_run=not write, skipped_invalid=skip_invalid is not None)
+    report = Report(dry_run=not options.write, skipped_invalid=options.skip_invalid is not None)
     planned = _plan(store, [Path(p) for p in paths], kind, report)
-    shapes = shapes if shapes is not None else default_shapes()
-    known = known_iris(store)
-    file_problems: dict[str, list[Problem]] = {}
-    checksums: dict[str, str] = {}
-    for item in planned:
-        checksums[str(item.path)] = sha256_of(item.path)
-        file_report, problems = _validate_file(store, item, known, shapes, progress)
-        report.files.append(file_report)
-        report.problems.extend(problems)
-        file_problems[str(item.path)] = problems
-    if write and (not report.problems or skip_invalid is not None) and planned:
-        known = known_iris(store)
-        for item, file_report in zip(planned, report.files, strict=True):
-            problems = file_problems[str(item.path)]
-            if skip_invalid is not None and _file_level(problems, file_report.rows):
+    if options.shapes is None:
+        options = replace(options, shapes=default_shapes())
+    staged: list[_Staged] = []
+    with store.loading() as load:
+        for item in planned:
+            done = _stage_file(store, load, item, options)
+            report.files.append(done.report)
+            report.problems.extend(done.problems)
+            if options.skip_invalid is not None and not done.loadable:
+                load.discard(item.graph)  # later files must not refer to what it defines
                 continue
-            more = _write_file(
-                store,
-                item,
-                file_report,
-                checksums[str(item.path)],
-                known,
-                shapes,
-                skip_invalid is not None,
-                license,
-                source_url,
-                progress,
-            )
-            report.problems.extend(p for p in more if p not in problems)
-            if more and skip_invalid is None:
-                break
-    if skip_invalid is not None and write:
-        write_rejected(skip_invalid, planned, report.problems)
-        report.rejected_file = str(skip_invalid)
+            staged.append(done)
+        published = _publish(load, staged, report, options)
+    if published and options.derive:
+        rebuild(store)
+    if options.skip_invalid is not None and options.write:
+        write_rejected(options.skip_invalid, planned, report.problems)
+        report.rejected_file = str(options.skip_invalid)
     report.seconds = time.perf_counter() - began
     return report
 
@@ -580,7 +534,7 @@ def validate_paths(
     :param shapes: SHACL shapes to check (default: the compiled ``ontology/shapes.ttl``).
     :raises ParameterError: for an unknown ``kind``.
     """
-    return _run(store, paths, kind, write=False, progress=progress, shapes=shapes)
+    return _run(store, paths, kind, _Options(write=False, progress=progress, shapes=shapes))
 
 
 def load_paths(
@@ -593,26 +547,28 @@ def load_paths(
     progress: ProgressCallback | None = None,
     *,
     shapes: Shapes | None = None,
+    derive: bool = True,
 ) -> Report:
     """Validate files (or directories) and, when all is valid, load each into its own graph.
 
-    By default any problem means nothing is written. With ``skip_invalid`` (a CSV file to create),
-    the valid rows are loaded and the rejected ones are written there with their reasons.
-    ``license`` and ``source_url`` (IRIs) go into each file's provenance record.
+    By default any problem means nothing is written: the files are published together or not at
+    all. With ``skip_invalid`` (a CSV file to create), the valid rows are loaded and the rejected
+    ones are written there with their reasons. ``license`` and ``source_url`` (IRIs) go into each
+    file's provenance record. When anything was loaded, the derived graph is rebuilt
+    (``derive=False`` leaves that to the caller, e.g. after several loads).
 
     :raises ParameterError: for an unknown ``kind``.
     """
-    return _run(
-        store,
-        paths,
-        kind,
+    options = _Options(
         write=True,
         skip_invalid=skip_invalid,
         license=license,
         source_url=source_url,
         progress=progress,
         shapes=shapes,
+        derive=derive,
     )
+    return _run(store, paths, kind, options)
 
 
 REJECTED_COLUMNS = ("file", "line", "column", "field", "reason", "row")

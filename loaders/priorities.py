@@ -22,12 +22,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Priority, Record
-from loaders.references import References
-from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, s3
+from loaders.references import References, Term
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, node, s3
 from loaders.tabular import Row
 
 _DCT = "dcterms"
@@ -38,28 +36,30 @@ class _Priorities(Builder):
         super().__init__(context, refs)
         self.titled: dict[str, bool] = {}  # strategy IRI -> has a title
 
-    def strategy(self, record: Priority, row: Row, out: Triples) -> NamedNode | None:
+    def strategy(self, record: Priority, row: Row, out: Triples) -> Term | None:
         region = self.refs.region(row, "region", record.region)
         key = f"{record.region}-{record.period}"
-        strategy = NamedNode(self.graphs.entity("strategy", key))
+        defined = self.graphs.entity("strategy", key)
         if region is None:
             return None
-        if strategy.value not in self.titled:
-            self.titled[strategy.value] = False
+        strategy = node(defined)
+        if defined not in self.titled:
+            self.titled[defined] = False
             out.add(strategy, RDF_TYPE, s3("S3Strategy"))
             out.add(strategy, s3("region"), region)
             out.text(strategy, s3("programmingPeriod"), record.period)
-        if record.strategy_title and not self.titled[strategy.value]:
-            self.titled[strategy.value] = True
+        if record.strategy_title and not self.titled[defined]:
+            self.titled[defined] = True
             out.text(strategy, iri(_DCT, "title"), record.strategy_title)
         if record.strategy_source:
-            out.add(strategy, iri(_DCT, "source"), NamedNode(record.strategy_source))
+            out.add(strategy, iri(_DCT, "source"), node(record.strategy_source))
         return strategy
 
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Priority)
         strategy = self.strategy(record, row, out)
-        priority = NamedNode(self.graphs.entity("priority", record.priority_id))
+        defined = self.graphs.entity("priority", record.priority_id)
+        priority = node(defined)
         out.add(priority, RDF_TYPE, s3("S3Priority"))
         out.add(priority, s3("strategy"), strategy)
         out.text(priority, iri(_DCT, "identifier"), record.priority_id)
@@ -79,7 +79,7 @@ class _Priorities(Builder):
                 out.add(priority, s3(predicate), concept)
         out.text(priority, iri("skos", "editorialNote"), record.coding_note)
         out.common(priority, record)
-        return [priority.value]
+        return [defined]
 
     def finish(self, out: Triples) -> None:
         for strategy, titled in self.titled.items():
@@ -87,7 +87,7 @@ class _Priorities(Builder):
                 key = strategy.rsplit("/", 1)[-1]
                 region, _, period = key.partition("-")
                 title = f"Smart Specialisation Strategy of {region.upper()}, {period}"
-                out.text(NamedNode(strategy), iri(_DCT, "title"), title)
+                out.text(node(strategy), iri(_DCT, "title"), title)
 
 
 class PrioritiesLoader(TableLoader):
@@ -95,6 +95,7 @@ class PrioritiesLoader(TableLoader):
 
     kind: ClassVar[str] = "priorities"
     layouts: ClassVar[tuple[type[Record], ...]] = (Priority,)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {"priorities": ("s3:Region", "skos:Concept")}
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         return _Priorities(context, refs)

@@ -10,8 +10,8 @@ value's place with the closest known codes.
 >>> context = LoadContext(Graphs("https://example.org/"), known={nuts_iri("ITC4")})
 >>> refs = References(context)
 >>> row = Row("clusters.csv", 3, {"region": Cell("ITC9", 3, 4)})
->>> refs.region(row, "region", "ITC4")
-<NamedNode value=http://data.europa.eu/nuts/code/ITC4>
+>>> refs.region(row, "region", "ITC4")  # as written in N-Triples
+'<http://data.europa.eu/nuts/code/ITC4>'
 >>> refs.region(row, "region", "ITC9") is None
 True
 >>> print(context.problems[0])
@@ -19,6 +19,8 @@ clusters.csv:3:4: region: unknown NUTS code 'ITC9'; did you mean ITC4?
 """
 
 from __future__ import annotations
+
+from typing import NewType
 
 from pyoxigraph import NamedNode
 
@@ -40,6 +42,11 @@ SCHEMES: dict[str, tuple[str, str]] = {
     "ket": (VOCAB + "ket/", "key enabling technology code"),
     "po": (VOCAB + "po/", "policy-objective code"),
 }
+
+Term = NewType("Term", str)
+"""An RDF term in N-Triples syntax: ``<http://...>``, ``"text"``, ``"1"^^<...#integer>``, ``_:b``.
+
+:mod:`loaders.rows` writes triples of these; references resolve to them."""
 
 # Entity kinds (as in ``Graphs.entity``) and how they are called in messages.
 _ENTITIES = {
@@ -78,6 +85,20 @@ class References:
     def __init__(self, context: LoadContext) -> None:
         self.context = context
         self._candidates: dict[str, list[str]] = {}
+        # References found, by how they were written: regions, codes and concepts repeat.
+        self._found: dict[tuple[str, str], Term] = {}
+
+    def _term(self, iri: str) -> Term | None:
+        """``iri`` in N-Triples syntax when it is known, else None."""
+        if iri not in self.context.known:
+            return None
+        return Term(str(NamedNode(iri)))
+
+    def _cached(self, kind: str, written: str, iri: str | None) -> Term | None:
+        term = self._term(iri) if iri is not None else None
+        if term is not None:
+            self._found[kind, written] = term
+        return term
 
     def _codes(self, namespace: str) -> list[str]:
         """The known codes of a namespace (computed once per file, for suggestions)."""
@@ -101,56 +122,63 @@ class References:
             return ""
         return "; did you mean " + " or ".join(found[:2]) + "?"
 
-    def region(self, row: Row, column: str, code: str, item: int | None = None) -> NamedNode | None:
+    def region(self, row: Row, column: str, code: str, item: int | None = None) -> Term | None:
         """The IRI of a NUTS region (codes are already upper case)."""
-        iri = nuts_iri(code)
-        if iri in self.context.known:
-            return NamedNode(iri)
+        found = self._found.get(("region", code)) or self._cached("region", code, nuts_iri(code))
+        if found is not None:
+            return found
         hint = self._hint(code, self._codes(NUTS))
         if not self._codes(NUTS):
             hint = " (no NUTS regions are installed: run 's3kg init' or load the NUTS files first)"
         self._report(row, column, f"unknown NUTS code {code!r}{hint}", item)
         return None
 
-    def nace(self, row: Row, column: str, code: str, item: int | None = None) -> NamedNode | None:
+    def nace(self, row: Row, column: str, code: str, item: int | None = None) -> Term | None:
         """The IRI of a NACE Rev. 2 concept, from a code as people write it."""
+        found = self._found.get(("nace", code))
+        if found is not None:
+            return found
         notation = normalise_nace(code)
-        if notation is not None and nace_iri(notation) in self.context.known:
-            return NamedNode(nace_iri(notation))
+        iri = nace_iri(notation) if notation is not None else None
+        if (found := self._cached("nace", code, iri)) is not None:
+            return found
         known = [nace_notation(NACE2 + c) for c in self._codes(NACE2)]
         if not known:
             hint = " (NACE Rev. 2 is not installed: run 's3kg init' or load it first)"
         else:
-            found = suggest_nace(code, known)
-            hint = "; did you mean " + " or ".join(found[:2]) + "?" if found else ""
+            close = suggest_nace(code, known)
+            hint = "; did you mean " + " or ".join(close[:2]) + "?" if close else ""
         what = "unknown NACE Rev. 2 code" if notation else "not a NACE Rev. 2 code"
         self._report(row, column, f"{what} {code!r}{hint}", item)
         return None
 
     def concept(
         self, row: Row, column: str, scheme: str, code: str, item: int | None = None
-    ) -> NamedNode | None:
+    ) -> Term | None:
         """The IRI of a concept of one of s3kg's vocabularies or the SDGs."""
+        found = self._found.get((scheme, code))
+        if found is not None:
+            return found
         namespace, name = SCHEMES[scheme]
         try:
             iri = concept_iri(scheme, code)
         except ValueError:
             self._report(row, column, f"{code!r} is not a {name}", item)
             return None
-        if iri in self.context.known:
-            return NamedNode(iri)
+        if (found := self._cached(scheme, code, iri)) is not None:
+            return found
         codes = self._codes(namespace)
         wanted = iri[len(namespace) :].lower()
         same = [c for c in codes if c.lower() == wanted]
-        if len(same) == 1:
-            return NamedNode(namespace + same[0])
+        if len(same) == 1 and (found := self._cached(scheme, code, namespace + same[0])):
+            return found
         hint = self._hint(iri[len(namespace) :], codes)
         if not codes:
             hint = " (the vocabulary is not installed: run 's3kg init')"
         self._report(row, column, f"unknown {name} {code!r}{hint}", item)
         return None
 
-    def topic(self, row: Row, column: str, text: str, item: int | None = None) -> NamedNode | None:
+    def topic(self, row: Row, column: str, text: str, item: int | None = None) -> Term | None:
         """A concept written ``sdg:7``, ``ket:CODE``, ``ford:CODE``, ``po:CODE`` or a NACE code."""
         prefix, colon, code = text.partition(":")
         if colon and prefix.strip().lower() in SCHEMES:
@@ -159,11 +187,12 @@ class References:
 
     def entity(
         self, row: Row, column: str, kind: str, key: str, item: int | None = None
-    ) -> NamedNode | None:
+    ) -> Term | None:
         """The IRI of one of s3kg's records (cluster, priority, SME, scheme), if it exists."""
         iri = self.context.graphs.entity(kind, key)
-        if iri in self.context.known:
-            return NamedNode(iri)
+        found = self._term(iri)
+        if found is not None:
+            return found
         namespace = self.context.graphs.entity(kind, "x")[:-1]
         hint = self._hint(iri[len(namespace) :], self._codes(namespace))
         self._report(row, column, f"unknown {_ENTITIES.get(kind, kind)} {key!r}{hint}", item)

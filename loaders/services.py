@@ -19,19 +19,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Record, Service
 from loaders.references import References
-from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, s3
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, node, s3
 from loaders.tabular import Row
 
 
 class _Services(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Service)
-        service = NamedNode(self.graphs.entity("service", record.service_id))
+        defined = self.graphs.entity("service", record.service_id)
+        service = node(defined)
         out.add(service, RDF_TYPE, s3("ClusterService"))
         cluster = self.refs.entity(row, "cluster_id", "cluster", record.cluster_id)
         out.add(service, s3("offeredBy"), cluster)
@@ -43,7 +42,7 @@ class _Services(Builder):
             priority = self.refs.entity(row, "priorities", "priority", key, number)
             out.add(service, s3("addressesPriority"), priority)
         if record.validated_by:
-            validation = NamedNode(service.value + "/validation")
+            validation = node(defined + "/validation")
             pilot = self.refs.entity(row, "validated_by", "cluster", record.validated_by)
             out.add(service, s3("validation"), validation)
             out.add(validation, RDF_TYPE, s3("ServiceValidation"))
@@ -51,7 +50,7 @@ class _Services(Builder):
             out.text(validation, s3("validationResult"), record.validation_result)
             out.date(validation, s3("validationDate"), record.validation_date)
         out.common(service, record)
-        return [service.value]
+        return [defined]
 
 
 class ServicesLoader(TableLoader):
@@ -59,6 +58,7 @@ class ServicesLoader(TableLoader):
 
     kind: ClassVar[str] = "services"
     layouts: ClassVar[tuple[type[Record], ...]] = (Service,)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {"services": ("s3:Cluster", "s3:S3Priority")}
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         return _Services(context, refs)

@@ -55,6 +55,13 @@ _PREFIXES = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 )
 
+# The classes with instances in the data, and every class above them. The types are found
+# first (one scan of rdf:type), then the class hierarchy is walked from each distinct one.
+_CLASSES = (
+    "SELECT DISTINCT ?c WHERE { { SELECT DISTINCT ?t WHERE { ?s rdf:type ?t } } "
+    "?t rdfs:subClassOf* ?c }"
+)
+
 # xsd:integer subtypes, which Oxigraph stores as xsd:integer, with their lower and upper bounds.
 _INTEGER_TYPES: dict[str, tuple[int | None, int | None]] = {
     _XSD + "integer": (None, None),
@@ -144,42 +151,73 @@ class Check:
         """Run the check with ``query`` (a function taking SPARQL, returning solutions)."""
         for solution in query(self.query):
             focus = _get(solution, "focus")
+            if focus is not None:
+                yield self.violation(focus, _get(solution, "value"))
+
+    def violation(self, focus: Term, value: Term | None) -> Violation:
+        """The violation of this check by ``focus`` (with ``value``)."""
+        return Violation(
+            focus,
+            value,
+            self.path,
+            self.name,
+            self.component,
+            self.shape,
+            self.message,
+            self.severity,
+        )
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SELECT query finding the violations of one check, or of several checks of one shape on
+    the values of one path: then ``?c0``, ``?c1``, ... tell which check each row violates."""
+
+    sparql: str
+    checks: tuple[Check, ...]
+    target_classes: frozenset[str] | None
+
+    def violations(self, query: QueryFunction) -> list[Violation]:
+        """Run the query with ``query``; the violations in the order of the checks."""
+        found: list[list[Violation]] = [[] for _ in self.checks]
+        flagged = len(self.checks) > 1
+        for solution in query(self.sparql):
+            focus = _get(solution, "focus")
             if focus is None:
                 continue
-            yield Violation(
-                focus,
-                _get(solution, "value"),
-                self.path,
-                self.name,
-                self.component,
-                self.shape,
-                self.message,
-                self.severity,
-            )
+            value = _get(solution, "value")
+            for index, check in enumerate(self.checks):
+                if not flagged or _true(_get(solution, f"c{index}")):
+                    found[index].append(check.violation(focus, value))
+        return [violation for some in found for violation in some]
 
 
 @dataclass
 class Shapes:
-    """Compiled shapes: the checks, and the constraints that could not be compiled."""
+    """Compiled shapes: the checks, the queries that run them, and the constraints that could
+    not be compiled. Each check also has a query of its own (:attr:`Check.query`)."""
 
     checks: list[Check] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    queries: list[Query] = field(default_factory=list)
 
     def run(self, query: QueryFunction) -> list[Violation]:
-        """All violations in the data ``query`` runs over.
+        """All violations in the data ``query`` runs over, in the order of the checks.
 
         Checks whose target classes have no instance in the data are skipped.
         """
-        classes = query(
-            _PREFIXES + "SELECT DISTINCT ?c WHERE { ?s rdf:type ?t . ?t rdfs:subClassOf* ?c }"
-        )
+        classes = query(_PREFIXES + _CLASSES)
         present = {str(getattr(_get(solution, "c"), "value", "")) for solution in classes}
-        found: list[Violation] = []
-        for check in self.checks:
-            if check.target_classes is not None and not (check.target_classes & present):
-                continue
-            found.extend(check.violations(query))
-        return found
+        return [
+            violation
+            for item in self.queries
+            if item.target_classes is None or item.target_classes & present
+            for violation in item.violations(query)
+        ]
+
+
+def _true(term: Term | None) -> bool:
+    return isinstance(term, Literal) and term.value == "true"
 
 
 def _get(solution: Any, name: str) -> Term | None:
@@ -223,6 +261,22 @@ def _path(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
     if alternatives is not None:
         return "(" + "|".join(_path(graph, item) for item in Collection(graph, alternatives)) + ")"
     raise ValueError(f"unsupported property path {node.n3()}")
+
+
+def _bounded(graph: rdflib.Graph, node: rdflib.term.Node) -> bool:
+    """True when a path has no ``*``, ``+`` or ``?``: evaluating it from every node of the data
+    (not from each focus node) is linear in the size of the data."""
+    if isinstance(node, rdflib.URIRef):
+        return True
+    if (node, RDF.first, None) in graph:
+        return all(_bounded(graph, item) for item in Collection(graph, node))
+    inverse = graph.value(node, SH.inversePath)
+    if inverse is not None:
+        return _bounded(graph, inverse)
+    alternatives = graph.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return all(_bounded(graph, item) for item in Collection(graph, alternatives))
+    return False
 
 
 def _name(node: rdflib.term.Node) -> str:
@@ -308,23 +362,28 @@ class _Compiler:
         message_node = g.value(shape, SH.message)
         severity_node = g.value(shape, SH.severity)
         severity = _local(str(severity_node)) if severity_node is not None else "Violation"
-        focus = " UNION ".join(f"{{ {t} }}" for t in targets) if len(targets) > 1 else targets[0]
-        values = f"?focus {path} ?value ." if path else "BIND(?focus AS ?value)"
+        forms = _Forms(
+            focus=" UNION ".join(f"{{ {t} }}" for t in targets) if len(targets) > 1 else targets[0],
+            path=path,
+            bounded=path_node is not None and _bounded(g, path_node),
+            # IRI values (regions, codes, classes) repeat: each distinct one is checked once
+            distinct=isinstance(path_node, rdflib.URIRef) and (shape, SH.datatype, None) not in g,
+        )
+        on_values: list[tuple[Check, str]] = []
+
+        def check(component: str, query: str, default: str) -> Check:
+            message = str(message_node) if message_node is not None else default
+            made = Check(_name(shape), component, path, name, message, severity,
+                         _PREFIXES + query, classes)  # fmt: skip
+            self.result.checks.append(made)
+            return made
 
         def add(component: str, query: str, default: str) -> None:
-            message = str(message_node) if message_node is not None else default
-            self.result.checks.append(
-                Check(_name(shape), component, path, name, message, severity,
-                      _PREFIXES + query, classes)
-            )  # fmt: skip
+            made = check(component, query, default)
+            self.result.queries.append(Query(made.query, (made,), classes))
 
-        def value_check(component: str, condition: str, default: str, extra: str = "") -> None:
-            add(
-                component,
-                f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} {extra} "
-                f"FILTER({condition}) }}",
-                default,
-            )
+        def value_check(component: str, condition: str, default: str) -> None:
+            on_values.append((check(component, forms.values([condition]), default), condition))
 
         what = f"{name or path}" if path else "the node"
         for predicate, obj in sorted(g.predicate_objects(shape), key=lambda po: str(po[0])):
@@ -332,29 +391,14 @@ class _Compiler:
                 continue
             if predicate == SH.minCount:
                 count = int(str(obj))
-                if count <= 0 or path is None:
-                    continue
-                if count == 1:
-                    query = (
-                        f"SELECT ?focus ?value WHERE {{ {focus} "
-                        f"FILTER NOT EXISTS {{ ?focus {path} ?any }} }}"
-                    )
-                else:
-                    query = (
-                        f"SELECT ?focus (SAMPLE(?none) AS ?value) WHERE {{ {focus} "
-                        f"OPTIONAL {{ ?focus {path} ?v }} }} GROUP BY ?focus "
-                        f"HAVING (COUNT(DISTINCT ?v) < {count})"
-                    )
-                add("MinCountConstraintComponent", query, f"{what}: fewer than {count} values")
+                if count > 0 and path is not None:
+                    add("MinCountConstraintComponent", forms.min_count(count),
+                        f"{what}: fewer than {count} values")  # fmt: skip
             elif predicate == SH.maxCount:
-                if path is None:
-                    continue
                 count = int(str(obj))
-                query = (
-                    f"SELECT ?focus (SAMPLE(?none) AS ?value) WHERE {{ {focus} ?focus {path} ?v }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {count})"
-                )
-                add("MaxCountConstraintComponent", query, f"{what}: more than {count} values")
+                if path is not None:
+                    add("MaxCountConstraintComponent", forms.max_count(count),
+                        f"{what}: more than {count} values")  # fmt: skip
             elif predicate == SH["class"]:
                 condition = f"NOT EXISTS {{ ?value rdf:type/rdfs:subClassOf* {_sparql(obj)} }}"
                 value_check("ClassConstraintComponent", condition, f"{what}: not a {obj}")
@@ -368,17 +412,15 @@ class _Compiler:
                 )
             elif str(predicate) in _COMPARISONS:
                 operator = _COMPARISONS[str(predicate)]
-                component = _local(str(predicate))[0].upper() + _local(str(predicate))[1:]
                 value_check(
-                    component + "ConstraintComponent",
+                    _component(predicate),
                     f"!COALESCE(?value {operator} {_sparql(obj)}, false)",
                     f"{what}: must be {operator} {obj}",
                 )
             elif predicate in (SH.minLength, SH.maxLength):
                 operator = ">=" if predicate == SH.minLength else "<="
                 value_check(
-                    _local(str(predicate))[0].upper() + _local(str(predicate))[1:]
-                    + "ConstraintComponent",
+                    _component(predicate),
                     f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {operator} {int(str(obj))},"
                     " false)",
                     f"{what}: length must be {operator} {obj}",
@@ -397,28 +439,127 @@ class _Compiler:
                 condition = " || ".join(f"sameTerm(?value, {m})" for m in members) or "false"
                 value_check("InConstraintComponent", f"!({condition})", f"{what}: not allowed")
             elif predicate == SH.hasValue:
-                if path:
-                    query = (
-                        f"SELECT ?focus ?value WHERE {{ {focus} "
-                        f"FILTER NOT EXISTS {{ ?focus {path} {_sparql(obj)} }} }}"
-                    )
-                else:
-                    query = (
-                        f"SELECT ?focus ?value WHERE {{ {focus} "
-                        f"FILTER(!sameTerm(?focus, {_sparql(obj)})) }}"
-                    )
-                add("HasValueConstraintComponent", query, f"{what}: must have {obj}")
+                add("HasValueConstraintComponent", forms.has_value(_sparql(obj)),
+                    f"{what}: must have {obj}")  # fmt: skip
             elif predicate in (SH.lessThan, SH.lessThanOrEquals) and path:
                 operator = "<" if predicate == SH.lessThan else "<="
-                value_check(
-                    _local(str(predicate))[0].upper() + _local(str(predicate))[1:]
-                    + "ConstraintComponent",
-                    f"!COALESCE(?value {operator} ?other, false)",
-                    f"{what}: must be {operator} {obj}",
-                    extra=f"?focus {_sparql(obj)} ?other .",
-                )  # fmt: skip
+                add(_component(predicate), forms.compared(operator, _sparql(obj)),
+                    f"{what}: must be {operator} {obj}")  # fmt: skip
             else:
                 self.result.unsupported.append(f"{_name(shape)} {predicate}")
+        if len(on_values) == 1:
+            made = on_values[0][0]
+            self.result.queries.append(Query(made.query, (made,), classes))
+        elif on_values:
+            combined = _PREFIXES + forms.values([condition for _, condition in on_values])
+            self.result.queries.append(Query(combined, tuple(c for c, _ in on_values), classes))
+
+
+def _component(predicate: rdflib.term.Node) -> str:
+    """The component of a parameter: ``sh:minLength`` gives ``MinLengthConstraintComponent``."""
+    local = _local(str(predicate))
+    return local[0].upper() + local[1:] + "ConstraintComponent"
+
+
+@dataclass(frozen=True)
+class _Forms:
+    """The queries of the constraints of one shape (on one path), each linear in the data.
+
+    pyoxigraph evaluates a join by looking up the right side once per row of the left, a few
+    microseconds each, and every row it filters costs decoding its terms. So the queries start
+    from what is rare: the values that break a condition, the nodes with too many values, and
+    only then find whether they are focus nodes. ``bounded`` paths (no ``*``, ``+``, ``?``) can be
+    evaluated over all the data; the others are evaluated from each focus node, as SHACL says.
+    """
+
+    focus: str
+    path: str | None
+    bounded: bool
+    distinct: bool
+
+    def values(self, conditions: list[str]) -> str:
+        """Values of the path meeting any of ``conditions`` (each true for a violation)."""
+        flags = [f"?c{index}" for index in range(len(conditions))]
+        binds = " ".join(
+            f"BIND(COALESCE({condition}, false) AS {flag})"
+            for condition, flag in zip(conditions, flags, strict=True)
+        )
+        keep = f"FILTER({' || '.join(flags)})"
+        shown = " ".join(["?focus ?value", *flags] if len(flags) > 1 else ["?focus ?value"])
+        if self.path is None:
+            return (
+                f"SELECT DISTINCT {shown} WHERE {{ {self.focus} BIND(?focus AS ?value) "
+                f"{binds} {keep} }}"
+            )
+        if self.distinct:  # the BINDs keep the filter from being applied before DISTINCT
+            return (
+                f"SELECT DISTINCT {shown} WHERE {{ "
+                f"{{ SELECT DISTINCT ?value WHERE {{ [] {self.path} ?value }} }} {binds} {keep} "
+                f"?focus {self.path} ?value . {self.focus} }}"
+            )
+        if self.bounded:
+            test = f"FILTER({conditions[0]})" if len(conditions) == 1 else f"{binds} {keep}"
+            return (
+                f"SELECT DISTINCT {shown} WHERE {{ {{ SELECT * WHERE {{ "
+                f"?focus {self.path} ?value {test} }} }} {self.focus} }}"
+            )
+        return (
+            f"SELECT DISTINCT {shown} WHERE {{ {self.focus} ?focus {self.path} ?value "
+            f"{binds} {keep} }}"
+        )
+
+    def min_count(self, count: int) -> str:
+        """Focus nodes with fewer than ``count`` values."""
+        if count == 1 and self.bounded:
+            return (
+                f"SELECT ?focus ?value WHERE {{ {self.focus} MINUS {{ ?focus {self.path} ?any }} }}"
+            )
+        if count == 1:
+            return (
+                f"SELECT ?focus ?value WHERE {{ {self.focus} "
+                f"FILTER NOT EXISTS {{ ?focus {self.path} ?any }} }}"
+            )
+        return (
+            f"SELECT ?focus (SAMPLE(?none) AS ?value) WHERE {{ {self.focus} "
+            f"OPTIONAL {{ ?focus {self.path} ?v }} }} GROUP BY ?focus "
+            f"HAVING (COUNT(DISTINCT ?v) < {count})"
+        )
+
+    def max_count(self, count: int) -> str:
+        """Focus nodes with more than ``count`` values."""
+        having = f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {count})"
+        if self.bounded:
+            return (
+                f"SELECT DISTINCT ?focus ?value WHERE {{ "
+                f"{{ SELECT ?focus WHERE {{ ?focus {self.path} ?v }} {having} }} {self.focus} }}"
+            )
+        return (
+            f"SELECT ?focus (SAMPLE(?none) AS ?value) WHERE {{ {self.focus} "
+            f"?focus {self.path} ?v }} {having}"
+        )
+
+    def has_value(self, value: str) -> str:
+        """Focus nodes without ``value`` among their values (or other than it, without a path)."""
+        if self.path is None:
+            return (
+                f"SELECT ?focus ?value WHERE {{ {self.focus} FILTER(!sameTerm(?focus, {value})) }}"
+            )
+        if self.bounded:
+            return (
+                f"SELECT ?focus ?value WHERE {{ {self.focus} "
+                f"MINUS {{ ?focus {self.path} {value} }} }}"
+            )
+        return (
+            f"SELECT ?focus ?value WHERE {{ {self.focus} "
+            f"FILTER NOT EXISTS {{ ?focus {self.path} {value} }} }}"
+        )
+
+    def compared(self, operator: str, other: str) -> str:
+        """Values not ``operator`` (``<``, ``<=``) each value of the property ``other``."""
+        return (
+            f"SELECT DISTINCT ?focus ?value WHERE {{ {self.focus} ?focus {self.path} ?value . "
+            f"?focus {other} ?other . FILTER(!COALESCE(?value {operator} ?other, false)) }}"
+        )
 
 
 def _datatype(datatype: str) -> str:

@@ -20,21 +20,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyoxigraph import Literal, NamedNode
-
 from loaders.base import LoadContext
 from loaders.records import Membership, Record, Sme
 from loaders.references import References
-from loaders.rows import RDF_TYPE, XSD, Builder, TableLoader, Triples, iri, s3
+from loaders.rows import RDF_TYPE, Builder, TableLoader, Triples, iri, node, s3, typed
 from loaders.tabular import Row
 
 SIZE_CLASSES = {"micro": "Micro", "small": "Small", "medium": "Medium"}
+_FLAGS = {flag: typed(str(flag).lower(), "boolean") for flag in (True, False)}
 
 
 class _Smes(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Sme)
-        sme = NamedNode(self.graphs.entity("sme", record.sme_id))
+        defined = self.graphs.entity("sme", record.sme_id)
+        sme = node(defined)
         out.add(sme, RDF_TYPE, s3("SME"))
         out.text(sme, iri("legal", "legalName"), record.name)
         out.text(sme, iri("dcterms", "identifier"), record.identifier)
@@ -43,16 +43,16 @@ class _Smes(Builder):
             out.add(sme, iri("rov", "orgActivity"), self.refs.nace(row, "nace", code, number))
         out.add(sme, s3("sizeClass"), s3(SIZE_CLASSES[record.size_class]))
         if record.illustrative is not None:
-            flag = "true" if record.illustrative else "false"
-            out.add(sme, s3("illustrative"), Literal(flag, datatype=NamedNode(XSD + "boolean")))
+            out.add(sme, s3("illustrative"), _FLAGS[record.illustrative])
         out.common(sme, record)
-        return [sme.value]
+        return [defined]
 
 
 class _Memberships(Builder):
     def record(self, record: Record, row: Row, out: Triples) -> list[str]:
         assert isinstance(record, Membership)
-        membership = NamedNode(self.graphs.entity("membership", record.key))
+        defined = self.graphs.entity("membership", record.key)
+        membership = node(defined)
         out.add(membership, RDF_TYPE, s3("Membership"))
         member = self.refs.entity(row, "member_id", "sme", record.member_id)
         out.add(membership, iri("org", "member"), member)
@@ -62,7 +62,7 @@ class _Memberships(Builder):
         out.date(membership, s3("startDate"), record.start_date)
         out.date(membership, s3("endDate"), record.end_date)
         out.common(membership, record)
-        return [membership.value]
+        return [defined]
 
 
 class SmesLoader(TableLoader):
@@ -70,6 +70,10 @@ class SmesLoader(TableLoader):
 
     kind: ClassVar[str] = "smes"
     layouts: ClassVar[tuple[type[Record], ...]] = (Sme, Membership)
+    refers_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "smes": ("s3:Region", "skos:Concept"),
+        "memberships": ("s3:SME", "s3:Cluster"),
+    }
 
     def builder(self, layout: type[Record], context: LoadContext, refs: References) -> Builder:
         if layout is Membership:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple
 
 from graph.errors import InputError, NotFoundError, QuerySyntaxError, StoreLockedError
+from graph.namespaces import Graphs
 from graph.provenance import LoadRecord
 from graph.results import AskResult, GraphResult, SelectResult
 from graph.settings import Settings
@@ -267,3 +270,240 @@ def test_a_failing_check_aborts_the_replacement(store: OxigraphStore) -> None:
     assert store.graphs.is_staging(seen[0])
     assert count(store, g) == 2
     assert [i.iri for i in store.named_graphs()] == [g]
+
+
+# -- loads: several graphs published together ----------------------------------------------
+
+
+def nquads(store: OxigraphStore) -> list[str]:
+    output = io.BytesIO()
+    store.dump(output, RdfFormat.N_QUADS)
+    return sorted(output.getvalue().decode().splitlines())
+
+
+def lines(n: int, value: str = "v") -> list[str]:
+    return [f'<{EX}s{i}> <{EX}p> "{value}{i}" .\n' for i in range(n)]
+
+
+def record(graph: str) -> LoadRecord:
+    return LoadRecord(
+        graph, "f.nt", 1, "0" * 64, None, 0, "rdf", "1", "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00Z",
+    )  # fmt: skip
+
+
+def test_a_load_publishes_all_its_graphs_at_once(store: OxigraphStore) -> None:
+    old, new = store.graphs.source("old"), store.graphs.source("new")
+    store.replace_graph(old, ntriples(2), RdfFormat.N_TRIPLES)
+    with store.loading() as load:
+        assert load.stage_lines(old, lines(3, "w")) == 3
+        assert load.stage_lines(new, lines(4)) == 4
+        assert [(i.iri, i.triples) for i in store.named_graphs()] == [(old, 2)]
+        seen = load.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(seen, SelectResult) and seen.rows[0][0].value == "7"  # type: ignore[union-attr]
+        load.publish({old: record(old), new: record(new)})
+    assert {(i.iri, i.triples) for i in store.named_graphs()} >= {(old, 3), (new, 4)}
+    result = store.query(f"SELECT ?g ?n WHERE {{ GRAPH <{store.graphs.metadata}> {{ ?g void:triples ?n }} }}")
+    assert isinstance(result, SelectResult)
+    assert sorted((r[0].value, r[1].value) for r in result.rows) == [(new, "4"), (old, "3")]  # type: ignore[union-attr]
+
+
+def test_a_load_that_is_not_published_leaves_the_store_as_it_was(store: OxigraphStore) -> None:
+    old = store.graphs.source("old")
+    store.replace_graph(old, ntriples(2), RdfFormat.N_TRIPLES, record=record(old))
+    before = nquads(store)
+    with pytest.raises(RuntimeError, match="stop"), store.loading() as load:
+        load.stage_lines(old, lines(3, "w"))
+        load.stage_lines(store.graphs.source("new"), lines(4))
+        raise RuntimeError("stop")
+    with store.loading() as load:  # a dry run: staged, checked, never published
+        load.stage_lines(store.graphs.source("new"), lines(4))
+    assert nquads(store) == before
+    assert sorted(g.value for g in store._store.named_graphs()) == [store.graphs.metadata, old]
+
+
+def test_converted_text_that_does_not_parse_is_an_input_error(store: OxigraphStore) -> None:
+    with pytest.raises(InputError, match=r"^2:\d+: "), store.loading() as load:
+        load.stage_lines(store.graphs.source("x"), [lines(1)[0], "<a> <b> .\n", *lines(3)])
+    assert store.named_graphs() == []
+
+
+def test_readers_see_graphs_and_their_records_appear_together(store: OxigraphStore) -> None:
+    prefix = store.graphs.source("pair-")
+    check = f"""SELECT ?graphs ?records WHERE {{
+      {{ SELECT (COUNT(DISTINCT ?g) AS ?graphs)
+         WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }} }}
+      {{ SELECT (COUNT(DISTINCT ?r) AS ?records)
+         WHERE {{ GRAPH <{store.graphs.metadata}> {{ ?r void:triples ?n }}
+                  FILTER(STRSTARTS(STR(?r), "{prefix}")) }} }} }}"""
+    seen: set[tuple[int, int]] = set()
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            result = store.query(check)
+            assert isinstance(result, SelectResult)
+            seen.add(tuple(int(term.value) for term in result.rows[0]))  # type: ignore[union-attr,misc]
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i in range(12):
+            a, b = store.graphs.source(f"pair-{i}a"), store.graphs.source(f"pair-{i}b")
+            with store.loading() as load:
+                load.stage_lines(a, lines(500))
+                load.stage_lines(b, lines(500))
+                load.publish({a: record(a), b: record(b)})
+    finally:
+        done.set()
+        thread.join()
+    assert all(graphs == records and graphs % 2 == 0 for graphs, records in seen), seen
+    assert len(seen) > 1
+
+
+CRASHING_LOAD = """
+import sys, time
+from pathlib import Path
+from pyoxigraph import RdfFormat
+from graph.settings import Settings
+from graph.store import open_store
+
+store = open_store(Settings(store=sys.argv[1]))
+ready = Path(sys.argv[2])
+kept = store.graphs.source("kept")
+store.replace_graph(kept, b'<http://example.org/a> <http://example.org/p> "old" .',
+                    RdfFormat.N_TRIPLES)
+with open(sys.argv[3], "wb") as before:
+    store.dump(before, RdfFormat.N_QUADS)
+
+def stalled():
+    for i in range(1000):
+        yield f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\\n'
+    ready.write_text("streaming")
+    time.sleep(600)
+
+with store.loading() as load:
+    line = '<http://example.org/a> <http://example.org/p> "new" .\\n'
+    load.stage_lines(store.graphs.source("complete"), [line] * 1)  # new, written, unpublished
+    load.stage_lines(kept, [line])  # a replacement, staged
+    load.stage_lines(store.graphs.source("partial"), stalled())  # killed while it streams
+"""
+
+
+def test_a_load_killed_midway_leaves_nothing_behind(tmp_path: Path) -> None:
+    location, ready, before = tmp_path / "store", tmp_path / "ready", tmp_path / "before.nq"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_LOAD, str(location), str(ready), str(before)]
+    )
+    try:
+        for _ in range(600):
+            if ready.exists() or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert ready.exists(), "the child did not reach the middle of its load"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    graphs = Graphs(Settings().base_iri)
+    # a read-only copy (how the query guard's workers see the store) hides the unfinished load
+    readonly = OxigraphStore(Store.read_only(str(location)), graphs)
+    assert [i.iri for i in readonly.named_graphs()] == [graphs.source("kept")]
+    assert count(readonly) == 1
+    del readonly
+    reopened = open_store(Settings(store=str(location)))
+    try:
+        assert nquads(reopened) == sorted(before.read_text().splitlines())
+        assert [g.value for g in reopened._store.named_graphs()] == [graphs.source("kept")]
+    finally:
+        reopened.close()
+
+
+def test_a_reload_shows_the_new_graph_and_its_record_together(store: OxigraphStore) -> None:
+    graph = store.graphs.source("reloaded")
+    store.replace_graph(graph, ntriples(300), RdfFormat.N_TRIPLES, record=record(graph))
+    check = f"""SELECT ?size ?recorded WHERE {{
+      {{ SELECT (COUNT(*) AS ?size) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }}
+      GRAPH <{store.graphs.metadata}> {{ <{graph}> void:triples ?recorded }} }}"""
+    seen: set[tuple[int, int]] = set()
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            result = store.query(check)
+            assert isinstance(result, SelectResult)
+            seen.add(tuple(int(term.value) for term in result.rows[0]))  # type: ignore[union-attr,misc]
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for size in (900, 300, 900, 300):
+            store.replace_graph(graph, ntriples(size), RdfFormat.N_TRIPLES, record=record(graph))
+    finally:
+        done.set()
+        thread.join()
+    assert seen == {(300, 300), (900, 900)}
+    assert not list(store._path.parent.glob(".*publishing*"))  # type: ignore[union-attr]
+
+
+KILLED_WHILE_PUBLISHING = """
+import sys, time
+from pathlib import Path
+from pyoxigraph import NamedNode, RdfFormat
+from graph.provenance import LoadRecord
+from graph.settings import Settings
+from graph.store import OxigraphStore, open_store
+
+store = open_store(Settings(store=sys.argv[1]))
+ready = Path(sys.argv[2])
+kept = store.graphs.source("kept")
+store.replace_graph(kept, b'<http://example.org/a> <http://example.org/p> "old" .',
+                    RdfFormat.N_TRIPLES)
+remove = OxigraphStore._remove_graph
+
+def remove_then_stall(self, graph):  # killed once the old graph is gone, before the copy
+    remove(self, graph)
+    if graph == NamedNode(kept):
+        ready.write_text("publishing")
+        time.sleep(600)
+
+OxigraphStore._remove_graph = remove_then_stall
+record = LoadRecord(kept, "kept.nt", 1, "0" * 64, None, 0, "rdf", "1", "2026-01-01T00:00:00Z",
+                    "2026-01-01T00:00:00Z")
+lines = [f'<http://example.org/s{i}> <http://example.org/p> "new" .\\n' for i in range(5)]
+with store.loading() as load:
+    load.stage_lines(kept, lines)
+    load.publish({kept: record})
+"""
+
+
+def test_a_publication_killed_midway_is_completed_when_the_store_opens(tmp_path: Path) -> None:
+    location, ready = tmp_path / "store", tmp_path / "ready"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WHILE_PUBLISHING, str(location), str(ready)]
+    )
+    try:
+        for _ in range(600):
+            if ready.exists() or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert ready.exists(), "the child did not reach the middle of its publication"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    graphs = Graphs(Settings().base_iri)
+    kept = graphs.source("kept")
+    readonly = OxigraphStore(Store.read_only(str(location)), graphs)
+    assert kept not in {i.iri for i in readonly.named_graphs()}  # neither old nor half new
+    del readonly
+    reopened = open_store(Settings(store=str(location)))
+    try:
+        assert count(reopened, kept) == 5
+        result = reopened.query(
+            f"SELECT ?n WHERE {{ GRAPH <{graphs.metadata}> {{ <{kept}> void:triples ?n }} }}"
+        )
+        assert isinstance(result, SelectResult)
+        assert [row[0].value for row in result.rows] == ["5"]  # type: ignore[union-attr]
+        assert sorted(g.value for g in reopened._store.named_graphs()) == [graphs.metadata, kept]
+        assert not list(tmp_path.glob(".*publishing*"))
+    finally:
+        reopened.close()

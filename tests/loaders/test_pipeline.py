@@ -9,6 +9,7 @@ import io
 import shutil
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from pyoxigraph import NamedNode, RdfFormat
 from graph.errors import NotFoundError, ParameterError
 from graph.results import SelectResult
 from graph.store import OxigraphStore
-from loaders.pipeline import Report, detect_kind, load_paths, validate_paths
+from loaders.pipeline import Progress, Report, detect_kind, load_paths, validate_paths
+from loaders.rows import TableLoader
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
@@ -439,3 +441,88 @@ def test_detect_kind_of_an_unknown_table(tmp_path: Path) -> None:
     path = write(tmp_path, "x.csv", "foo,bar\n")
     with pytest.raises(ParameterError, match="cannot tell what kind of file this is"):
         detect_kind(path)
+
+
+# -- one pass, all or nothing, derived facts -------------------------------------------------
+
+
+def test_each_file_is_read_and_converted_once(
+    reference_store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    convert = TableLoader.ntriples
+
+    def counted(self: TableLoader, path: Path, *args: object, **kwargs: bool) -> Iterator[str]:
+        calls.append(path.name)
+        return convert(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TableLoader, "ntriples", counted)
+    report = load_paths(reference_store, [EXAMPLES / "csv"])
+    assert report.ok, messages(report)
+    assert sorted(calls) == sorted(p.name for p in (EXAMPLES / "csv").iterdir())
+
+
+def test_a_valid_file_is_not_loaded_when_another_is_not(
+    reference_store: OxigraphStore, tmp_path: Path
+) -> None:
+    write(tmp_path, "clusters.csv", CLUSTERS_HEADER + "c1,One,AT31,C28,3\n")
+    write(tmp_path, "smes.csv", "sme_id,name,region,nace,size_class\ns1,Acme,AT31,C28,huge\n")
+    report = rejected(reference_store, [tmp_path])
+    assert {p.file for p in report.problems} == {"smes.csv"}
+    assert not any(f.loaded for f in report.files)
+
+
+def test_readers_never_see_a_first_load_half_done(
+    reference_store: OxigraphStore, tmp_path: Path
+) -> None:
+    rows = "".join(f"c{i},Cluster {i},AT31,C28,{i}\n" for i in range(3000))
+    path = write(tmp_path, "clusters.csv", CLUSTERS_HEADER + rows)
+    seen: set[tuple[int, int]] = set()
+    stop = threading.Event()
+    query = f"""SELECT ?clusters ?records WHERE {{
+      {{ SELECT (COUNT(*) AS ?clusters) WHERE {{ ?c a s3:Cluster }} }}
+      {{ SELECT (COUNT(*) AS ?records) WHERE {{
+           GRAPH <{reference_store.graphs.metadata}> {{ ?g void:triples ?n }} }} }} }}"""
+
+    def read() -> None:
+        while not stop.is_set():
+            result = reference_store.query(query)
+            assert isinstance(result, SelectResult)
+            seen.add(tuple(int(t.value) for t in result.rows[0]))  # type: ignore[union-attr,misc]
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        report = load_paths(reference_store, [path])
+    finally:
+        stop.set()
+        reader.join()
+    assert report.ok
+    assert seen <= {(0, 0), (3000, 1)}
+    assert (0, 0) in seen
+
+
+def test_the_derived_facts_follow_a_reload(reference_store: OxigraphStore, tmp_path: Path) -> None:
+    priority = "https://w3id.org/s3kg/id/priority/itc4-advanced-manufacturing"
+
+    def supporting_clusters() -> list[str]:
+        result = reference_store.query(
+            f"SELECT ?n WHERE {{ GRAPH <{reference_store.graphs.derived}> "
+            f"{{ <{priority}> s3:clusterCount ?n }} }}"
+        )
+        assert isinstance(result, SelectResult)
+        return [row[0].value for row in result.rows if row[0] is not None]
+
+    clusters = write(tmp_path, "clusters.csv", CLUSTERS_HEADER + "c1,One,ITC4,C28,3\n")
+    assert load_paths(reference_store, [EXAMPLES / "csv" / "priorities.csv", clusters]).ok
+    assert supporting_clusters() == ["1"]
+    write(tmp_path, "clusters.csv", CLUSTERS_HEADER + "c1,One,ITC4,C28,3\nc2,Two,ITC4,C28,5\n")
+    assert load_paths(reference_store, [clusters]).ok
+    assert supporting_clusters() == ["2"]
+
+
+def test_progress_is_reported_for_each_file(reference_store: OxigraphStore) -> None:
+    events: list[Progress] = []
+    report = load_paths(reference_store, [EXAMPLES / "csv" / "clusters.csv"], progress=events.append)
+    assert report.ok
+    assert events[-1] == Progress("load", "clusters.csv", 3, None, done=True)

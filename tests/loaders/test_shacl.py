@@ -64,10 +64,10 @@ def ours(shapes: Shapes, data: str) -> set[tuple[str, str]]:
     return {(str(v.focus).strip("<>"), v.component) for v in shapes.run(store.query)}
 
 
-def theirs(data: str) -> set[tuple[str, str]]:
+def theirs(data: str, shapes: str = SHAPES) -> set[tuple[str, str]]:
     _, graph, _ = pyshacl.validate(
         rdflib.Graph().parse(data=data, format="turtle"),
-        shacl_graph=rdflib.Graph().parse(data=SHAPES, format="turtle"),
+        shacl_graph=rdflib.Graph().parse(data=shapes, format="turtle"),
         inference="none",
     )
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -95,6 +95,47 @@ def test_agrees_with_pyshacl_on_invalid_data() -> None:
     expected = theirs(INVALID)
     assert len(expected) >= 12
     assert ours(shapes, INVALID) == expected
+
+
+PATHS = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+
+ex:ConceptShape a sh:NodeShape ;
+  sh:targetClass ex:Concept ;
+  sh:property [ sh:path [ sh:zeroOrMorePath ex:broader ] ; sh:nodeKind sh:IRI ; sh:maxCount 3 ] ;
+  sh:property [ sh:path [ sh:oneOrMorePath ex:broader ] ; sh:minCount 1 ; sh:class ex:Concept ] ;
+  sh:property [ sh:path ( ex:broader ex:label ) ; sh:datatype xsd:string ; sh:maxCount 1 ] ;
+  sh:property [ sh:path [ sh:alternativePath ( ex:label ex:altLabel ) ] ; sh:minLength 2 ;
+                sh:pattern "^[A-Z]" ] ;
+  sh:property [ sh:path ex:scheme ; sh:hasValue ex:Scheme ; sh:in ( ex:Scheme ex:Other ) ] .
+"""
+
+PATH_DATA = """
+@prefix ex: <http://example.org/> .
+ex:top a ex:Concept ; ex:label "Top" ; ex:scheme ex:Scheme .
+ex:mid a ex:Concept ; ex:broader ex:top ; ex:label "Mid" ; ex:scheme ex:Scheme, ex:Third .
+ex:low a ex:Concept ; ex:broader ex:mid , ex:other ; ex:altLabel "L" .
+ex:other ex:label "Other", "autre" ; ex:broader "a literal" .
+ex:leaf a ex:Concept ; ex:broader ex:low ; ex:label "leaf" .
+"""
+
+
+def test_agrees_with_pyshacl_on_paths_of_every_kind() -> None:
+    expected = theirs(PATH_DATA, PATHS)
+    assert len(expected) >= 8
+    assert ours(compile_shapes(PATHS), PATH_DATA) == expected
+
+
+def test_checks_of_one_path_share_a_query() -> None:
+    shapes = compile_shapes(SHAPES)
+    [region] = [q for q in shapes.queries if q.checks[0].path == "<http://example.org/region>"]
+    assert [c.component for c in region.checks] == [
+        "NodeKindConstraintComponent",
+        "PatternConstraintComponent",
+    ]
+    assert sum(len(q.checks) for q in shapes.queries) == len(shapes.checks)
 
 
 def test_unsupported_components_are_listed() -> None:
