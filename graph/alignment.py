@@ -236,6 +236,127 @@ def compare(taxonomy: Taxonomy, a: Profile, b: Profile) -> Alignment:
     )
 
 
+# -- prepared comparison: the same measures, for many pairs ----------------------------------
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A set of concepts prepared for best-match similarity against many other sets.
+
+    ``entries`` holds, per concept, the concept, its depth and its ancestors with their depths;
+    ``below`` maps every concept at or above one of the set to the smallest depth of the set's
+    concepts below it. A concept ``a`` then finds its best match in the set through its
+    ancestors: a concept ``b`` of the set below ancestor ``x`` meets ``a`` at ``x`` or deeper, so
+
+        max_b sim(a, b) = max_x depth(x) / max(depth(a), below[x])
+
+    which :func:`matched_similarity` uses in place of comparing every pair of concepts, and
+    remembers per concept. The result is :func:`profile_similarity`'s, to the last bit.
+    """
+
+    entries: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
+    below: Mapping[str, int]
+    _credits: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def best(self, depth: int, ancestors: tuple[tuple[str, int], ...]) -> float:
+        """The best similarity of a concept (its depth and ancestors) with one of the set."""
+        best = 0.0
+        below = self.below
+        for ancestor, level in ancestors:
+            deepest = below.get(ancestor)
+            if deepest is not None:
+                credit = level / (depth if depth > deepest else deepest)
+                if credit > best:
+                    best = credit
+        return 1.0 if best > 1.0 else best
+
+    def credit(self, entry: tuple[str, int, tuple[tuple[str, int], ...]]) -> float:
+        """:meth:`best` for an entry of another matcher, remembered by concept."""
+        found = self._credits.get(entry[0])
+        if found is None:
+            found = self._credits[entry[0]] = self.best(entry[1], entry[2])
+        return found
+
+
+def matcher(taxonomy: Taxonomy, concepts: Iterable[str]) -> Matcher:
+    """``concepts`` prepared for :func:`matched_similarity`.
+
+    >>> t = Taxonomy.from_broader([("28", "C"), ("29", "C"), ("283", "28"), ("289", "28")])
+    >>> sorted(matcher(t, {"283", "29"}).below.items())
+    [('28', 3), ('283', 3), ('29', 2), ('C', 2)]
+    """
+    entries = []
+    below: dict[str, int] = {}
+    for concept in sorted(set(concepts)):
+        depth = taxonomy.depth_of(concept)
+        ancestors = tuple(sorted((a, taxonomy.depth_of(a)) for a in taxonomy.ancestors_of(concept)))
+        entries.append((concept, depth, ancestors))
+        for ancestor, _ in ancestors:
+            if depth < below.get(ancestor, depth + 1):
+                below[ancestor] = depth
+    return Matcher(tuple(entries), below)
+
+
+def matched_similarity(a: Matcher, b: Matcher) -> float:
+    """:func:`profile_similarity` of two prepared sets (the same value, found faster).
+
+    >>> t = Taxonomy.from_broader([("28", "C"), ("29", "C"), ("283", "28"), ("289", "28")])
+    >>> matched_similarity(matcher(t, {"283"}), matcher(t, {"289", "29"}))
+    0.5555555555555555
+    """
+    if not a.entries or not b.entries:
+        return 0.0
+    credits = [b.credit(entry) for entry in a.entries]
+    credits += [a.credit(entry) for entry in b.entries]
+    return math.fsum(credits) / len(credits)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A profile prepared for :func:`compare_prepared` against many others."""
+
+    profile: Profile
+    matcher: Matcher
+    weights: tuple[float, ...]
+    weighed: frozenset[str]
+
+    @classmethod
+    def of(cls, taxonomy: Taxonomy, profile: Profile) -> Prepared:
+        """Prepare ``profile`` (its weights must not be negative, as shares never are)."""
+        weights = tuple(profile.weights[k] for k in sorted(profile.weights))
+        return cls(
+            profile, matcher(taxonomy, profile.concepts), weights, frozenset(profile.weights)
+        )
+
+
+def compare_prepared(a: Prepared, b: Prepared) -> Alignment:
+    """:func:`compare` of two prepared profiles: the same measures, to the last bit, faster.
+
+    The weighted Jaccard sums the minima over the concepts both profiles weigh and gets the sum
+    of the maxima as (the sum of every weight of both) − (the sum of those minima): the same
+    exact sum, so ``math.fsum`` rounds it to the same number.
+
+    >>> t = Taxonomy.from_broader([("28", "C"), ("29", "C")])
+    >>> p = Profile("ITC4", "2021-2027", frozenset({"28", "29"}), {"C": 1.0, "28": 0.5, "29": 0.5})
+    >>> q = Profile("AT31", "2021-2027", frozenset({"28"}), {"C": 1.0, "28": 1.0})
+    >>> compare_prepared(Prepared.of(t, p), Prepared.of(t, q)) == compare(t, p, q)
+    True
+    """
+    first, second = a.profile, b.profile
+    shared = first.concepts & second.concepts
+    n, m, both = len(first.concepts), len(second.concepts), len(shared)
+    wa, wb = first.weights, second.weights
+    minima = [min(wa[k], wb[k]) for k in a.weighed & b.weighed]
+    top = math.fsum([*a.weights, *b.weights, *(-x for x in minima)])
+    return Alignment(
+        shared=shared,
+        jaccard=both / (n + m - both) if n + m else 0.0,
+        overlap=both / min(n, m) if n and m else 0.0,
+        weighted=math.fsum(minima) / top if top else 0.0,
+        similarity=matched_similarity(a.matcher, b.matcher),
+    )
+
+
 def rank(
     taxonomy: Taxonomy, target: Profile, candidates: Iterable[Profile], k: int | None = None
 ) -> list[tuple[Profile, Alignment]]:

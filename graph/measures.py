@@ -9,7 +9,7 @@ derived graph (:mod:`graph.derived`); the measures themselves are in :mod:`graph
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,18 +17,17 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.alignment import (
     Alignment,
-    Profile,
     Taxonomy,
     common_window,
-    compare,
+    compare_prepared,
     evidence,
+    matched_similarity,
     partner_score,
     profile_similarity,
-    rank,
     shift_into,
     window_overlap,
 )
-from graph.derived import profiles_by_period, read_profiles, read_taxonomy, region_code
+from graph.derived import Snapshot, region_code, snapshot
 from graph.namespaces import NUTS, PREFIXES
 from graph.parameters import XSD_DATE, Arguments
 from graph.results import SelectResult, Term
@@ -128,42 +127,27 @@ _MEASURE_VARIABLES = ["similarity", "jaccard", "overlap", "weighted", "shared"]
 
 # -- strategy regions -------------------------------------------------------------------------
 
-_WITHIN = "SELECT ?region ?above WHERE { ?region s3:withinRegion ?above }"
-
-
-def _within(store: GraphStore, regions: Iterable[str] | None = None) -> dict[str, set[str]]:
-    """The regions each region lies within (itself included), for some regions or all."""
-    sparql = _WITHIN
-    if regions is not None:
-        values = " ".join(str(NamedNode(r)) for r in sorted(set(regions)))
-        sparql = _WITHIN.replace("WHERE {", f"WHERE {{ VALUES ?region {{ {values} }}", 1)
-    out: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, sparql):
-        out[_text(row["region"])].add(_text(row["above"]))
-    return out
-
 
 def _strategy_region(
-    location: str, within: Mapping[str, set[str]], profiles: Mapping[str, Profile]
+    location: str, within: Mapping[str, Collection[str]], profiles: Mapping[str, object]
 ) -> str | None:
     """The most specific region with a profile that ``location`` lies within, or None.
 
     So a NUTS-3 region gets the strategy of its NUTS-2 or NUTS-1 region, FRC2 that of FRC.
     """
-    candidates = [r for r in within.get(location, {location}) | {location} if r in profiles]
+    if location in profiles:
+        return location
+    candidates = [r for r in {*within.get(location, ()), location} if r in profiles]
     if not candidates:
         return None
     return max(candidates, key=lambda r: (len(within.get(r, ())), r))
 
 
 def _resolved(
-    store: GraphStore, regions: Iterable[str], profiles: Mapping[str, Profile]
+    snap: Snapshot, regions: Iterable[str], profiles: Mapping[str, object]
 ) -> dict[str, str | None]:
     """For each requested region, the region whose strategy applies to it."""
-    wanted = list(regions)
-    missing = [r for r in wanted if r not in profiles]
-    within = _within(store, missing) if missing else {}
-    return {r: _strategy_region(r, within, profiles) for r in wanted}
+    return {r: r if r in profiles else _strategy_region(r, snap.within, profiles) for r in regions}
 
 
 # -- region alignment -------------------------------------------------------------------------
@@ -175,15 +159,19 @@ def alignment(store: GraphStore, arguments: Arguments) -> SelectResult:
     period = str(arguments.text("period"))
     other_period = arguments.text("other_period") or period
     taxonomy_name = _taxonomy_name(arguments)
-    mine = read_profiles(store, period, taxonomy_name)
-    theirs = read_profiles(store, other_period, taxonomy_name)
+    snap = snapshot(store)
+    mine = snap.profiles(period, taxonomy_name)
+    theirs = snap.profiles(other_period, taxonomy_name)
     variables = ["region", "regionLabel", "period", "other", "otherLabel", "otherPeriod"]
     variables += [*_MEASURE_VARIABLES, "strategyRegion", "otherStrategyRegion"]
-    home = _resolved(store, [region], mine)[region]
-    away = _resolved(store, [other], theirs)[other]
+    home = _resolved(snap, [region], mine)[region]
+    away = _resolved(snap, [other], theirs)[other]
     if home is None or away is None:
         return SelectResult(variables, [])
-    result = compare(read_taxonomy(store), mine[home], theirs[away])
+    if period == other_period:
+        result = snap.alignment(period, taxonomy_name, home, away)
+    else:
+        result = compare_prepared(mine[home], theirs[away])
     n = names(store, [region, other])
     row: tuple[Term | None, ...] = (
         NamedNode(region),
@@ -228,10 +216,11 @@ def alignment_evidence(store: GraphStore, arguments: Arguments) -> SelectResult:
     period = str(arguments.text("period"))
     taxonomy_name = _taxonomy_name(arguments)
     minimum = arguments.number("min_score") or 0.0
-    resolved = _resolved(store, [region, other], read_profiles(store, period, taxonomy_name))
+    snap = snapshot(store)
+    resolved = _resolved(snap, [region, other], snap.profiles(period, taxonomy_name))
     mine = _priority_codes(store, resolved[region] or region, period, taxonomy_name)
     theirs = _priority_codes(store, resolved[other] or other, period, taxonomy_name)
-    matches = evidence(read_taxonomy(store), mine, theirs, minimum)
+    matches = evidence(snap.taxonomy, mine, theirs, minimum)
     mentioned = [x for m in matches for x in (m.priority_a, m.priority_b, m.concept_a)]
     mentioned += [x for m in matches for x in (m.concept_b, m.meet)]
     n = names(store, mentioned)
@@ -271,44 +260,54 @@ def ranking(store: GraphStore, arguments: Arguments) -> SelectResult:
     period = str(arguments.text("period"))
     country = arguments.text("country")
     k = arguments.integer("k")
-    profiles = read_profiles(store, period, _taxonomy_name(arguments))
+    taxonomy_name = _taxonomy_name(arguments)
+    snap = snapshot(store)
+    profiles = snap.profiles(period, taxonomy_name)
     variables = ["rank", "region", "regionLabel", *_MEASURE_VARIABLES]
-    home = _resolved(store, [region], profiles)[region]
+    home = _resolved(snap, [region], profiles)[region]
     if home is None:
         return SelectResult(variables, [])
-    candidates = [
-        p for p in profiles.values() if country is None or region_code(p.region).startswith(country)
+    scored = [
+        (other, snap.alignment(period, taxonomy_name, home, other))
+        for other in profiles
+        if other != home and (country is None or region_code(other).startswith(country))
     ]
-    ranked = rank(read_taxonomy(store), profiles[home], candidates, k)
-    n = names(store, [p.region for p, _ in ranked])
+    scored.sort(key=lambda pair: (-pair[1].similarity, -pair[1].jaccard, pair[0]))
+    ranked = scored if k is None else scored[:k]
+    n = names(store, [other for other, _ in ranked])
     rows: list[tuple[Term | None, ...]] = [
-        (Literal(i), NamedNode(p.region), n.label(p.region), *_measures(a))
-        for i, (p, a) in enumerate(ranked, start=1)
+        (Literal(i), NamedNode(other), n.label(other), *_measures(a))
+        for i, (other, a) in enumerate(ranked, start=1)
     ]
     return SelectResult(variables, rows)
 
 
 def matrix(store: GraphStore, arguments: Arguments) -> SelectResult:
     """Alignment of every pair of a set of regions, as pairs or as a square table."""
-    regions = arguments.iris("regions")
     period = str(arguments.text("period"))
     measure = arguments.text("measure") or "similarity"
-    profiles = read_profiles(store, period, _taxonomy_name(arguments))
-    resolved = _resolved(store, regions, profiles)
-    taxonomy = read_taxonomy(store)
+    taxonomy_name = _taxonomy_name(arguments)
+    snap = snapshot(store)
+    profiles = snap.profiles(period, taxonomy_name)
+    regions = sorted(profiles) if arguments.flag("all_regions") else arguments.iris("regions")
+    resolved = _resolved(snap, regions, profiles)
     n = names(store, regions)
+    node = {r: NamedNode(r) for r in regions}
+    label = {r: n.label(r) for r in regions}
+    strategy = {r: NamedNode(a) for r, a in resolved.items() if a is not None}
+    scores = _Scores()
 
     def pair(first: str, second: str) -> Alignment | None:
         a, b = resolved[first], resolved[second]
-        return None if a is None or b is None else compare(taxonomy, profiles[a], profiles[b])
+        return None if a is None or b is None else snap.alignment(period, taxonomy_name, a, b)
 
     if arguments.text("layout") == "wide":
         rows: list[tuple[Term | None, ...]] = []
         for first in regions:
-            cells: list[Term | None] = [NamedNode(first), n.label(first)]
+            cells: list[Term | None] = [node[first], label[first]]
             for second in regions:
                 result = pair(first, second)
-                cells.append(None if result is None else _score(_pick(result, measure)))
+                cells.append(None if result is None else scores(_pick(result, measure)))
             rows.append(tuple(cells))
         return SelectResult(["region", "regionLabel", *map(region_code, regions)], rows)
     pairs: list[tuple[Term | None, ...]] = []
@@ -318,17 +317,44 @@ def matrix(store: GraphStore, arguments: Arguments) -> SelectResult:
             if result is not None:
                 pairs.append(
                     (
-                        NamedNode(first),
-                        n.label(first),
-                        NamedNode(second),
-                        n.label(second),
-                        *_measures(result),
-                        NamedNode(str(resolved[first])),
-                        NamedNode(str(resolved[second])),
+                        node[first],
+                        label[first],
+                        node[second],
+                        label[second],
+                        *scores.measures(result),
+                        strategy[first],
+                        strategy[second],
                     )
                 )
     variables = ["region", "regionLabel", "other", "otherLabel", *_MEASURE_VARIABLES]
     return SelectResult([*variables, "strategyRegion", "otherStrategyRegion"], pairs)
+
+
+class _Scores:
+    """:func:`_score` and :func:`_measures` for many rows: each distinct value made once."""
+
+    def __init__(self) -> None:
+        self._scores: dict[float, Literal] = {}
+        self._counts: dict[int, Literal] = {}
+
+    def __call__(self, value: float) -> Literal:
+        found = self._scores.get(value)
+        if found is None:
+            found = self._scores[value] = _score(value)
+        return found
+
+    def measures(self, alignment: Alignment) -> tuple[Literal, ...]:
+        shared = len(alignment.shared)
+        count = self._counts.get(shared)
+        if count is None:
+            count = self._counts[shared] = Literal(shared)
+        return (
+            self(alignment.similarity),
+            self(alignment.jaccard),
+            self(alignment.overlap),
+            self(alignment.weighted),
+            count,
+        )
 
 
 def _pick(result: Alignment, measure: str) -> float:
@@ -345,18 +371,18 @@ def alignment_change(store: GraphStore, arguments: Arguments) -> SelectResult:
     """How a region's alignment with every other region changed from one period to the next."""
     region = str(arguments.iri("region"))
     before, after = str(arguments.text("from")), str(arguments.text("to"))
-    by_period = profiles_by_period(store, _taxonomy_name(arguments))
-    old, new = by_period.get(before, {}), by_period.get(after, {})
+    taxonomy_name = _taxonomy_name(arguments)
+    snap = snapshot(store)
+    old, new = snap.profiles(before, taxonomy_name), snap.profiles(after, taxonomy_name)
     variables = ["region", "regionLabel", "before", "after", "change"]
-    was_home = _resolved(store, [region], old)[region]
-    now_home = _resolved(store, [region], new)[region]
+    was_home = _resolved(snap, [region], old)[region]
+    now_home = _resolved(snap, [region], new)[region]
     if was_home is None or now_home is None:
         return SelectResult(variables, [])
-    taxonomy = read_taxonomy(store)
     changes: list[tuple[str, float, float]] = []
     for other in sorted(set(old) & set(new) - {was_home, now_home}):
-        was = compare(taxonomy, old[was_home], old[other]).similarity
-        now = compare(taxonomy, new[now_home], new[other]).similarity
+        was = snap.alignment(before, taxonomy_name, was_home, other).similarity
+        now = snap.alignment(after, taxonomy_name, now_home, other).similarity
         changes.append((other, was, now))
     changes.sort(key=lambda c: (-(c[2] - c[1]), c[0]))
     n = names(store, [c[0] for c in changes])
@@ -368,11 +394,6 @@ def alignment_change(store: GraphStore, arguments: Arguments) -> SelectResult:
 
 
 # -- partners ---------------------------------------------------------------------------------
-
-_CLUSTERS = """SELECT ?cluster ?location ?sector WHERE {
-  ?cluster a s3:Cluster ; s3:region ?location .
-  OPTIONAL { ?cluster s3:sector ?sector }
-}"""
 
 
 def _reasons(taxonomy: Taxonomy, mine: Sequence[str], theirs: Sequence[str], n: Names) -> str:
@@ -399,42 +420,44 @@ def cluster_partners(store: GraphStore, arguments: Arguments) -> SelectResult:
     country = arguments.text("country")
     variables = ["rank", "partner", "partnerLabel", "region", "regionLabel", "score"]
     variables += ["sectorSimilarity", "regionAlignment", "reasons"]
-    sectors: dict[str, set[str]] = defaultdict(set)
-    location: dict[str, str] = {}
-    for row in _select(store, _CLUSTERS):
-        location[_text(row["cluster"])] = _text(row["location"])
-        if "sector" in row:
-            sectors[_text(row["cluster"])].add(_text(row["sector"]))
-    if me not in location:
+    snap = snapshot(store)
+    clusters = snap.clusters
+    if me not in clusters:
         return SelectResult(variables, [])
-    taxonomy = read_taxonomy(store)
-    profiles = read_profiles(store, period, "nace")
-    within = _within(store, set(location.values()))
-    home = _strategy_region(location[me], within, profiles)
+    taxonomy = snap.taxonomy
+    profiles = snap.profiles(period, "nace")
+    within = snap.within
+    where_am_i, my_sectors = clusters[me]
+    home = _strategy_region(where_am_i, within, profiles)
+    mine = snap.matcher(my_sectors)
+    strategy_of: dict[str, str | None] = {}
     scored: list[tuple[float, float, float, str, str | None]] = []
-    for other, where in location.items():
-        there = _strategy_region(where, within, profiles)
-        same_place = where == location[me] or (home is not None and there == home)
+    for other, (where, sectors) in clusters.items():
+        if where not in strategy_of:
+            strategy_of[where] = _strategy_region(where, within, profiles)
+        there = strategy_of[where]
+        same_place = where == where_am_i or (home is not None and there == home)
         if other == me or same_place:
             continue
         if country is not None and not region_code(where).startswith(country):
             continue
-        sector = profile_similarity(taxonomy, sectors[me], sectors[other])
+        sector = matched_similarity(mine, snap.matcher(sectors))
         regional = 0.0
         if home is not None and there is not None:
-            regional = compare(taxonomy, profiles[home], profiles[there]).similarity
+            regional = snap.alignment(period, "nace", home, there).similarity
         score = partner_score(sector, regional, 0.5 if weight is None else weight)
         scored.append((score, sector, regional, other, there))
     scored.sort(key=lambda s: (-s[0], -s[1], s[3]))
     top = scored if k is None else scored[:k]
+    sectors_of = {s[3]: clusters[s[3]][1] for s in top}
     mentioned = [s[3] for s in top] + [s[4] or "" for s in top] + [home or ""]
-    concepts = {a for s in top for a in sectors[s[3]]} | sectors[me]
+    concepts = {a for s in top for a in sectors_of[s[3]]} | my_sectors
     concepts |= {m for a in concepts for m in taxonomy.ancestors_of(a)}
-    n = names(store, [*mentioned, *concepts, *(location[s[3]] for s in top)])
+    n = names(store, [*mentioned, *concepts, *(clusters[s[3]][0] for s in top)])
     rows: list[tuple[Term | None, ...]] = []
     for i, (score, sector, regional, other, there) in enumerate(top, start=1):
-        region = there or location[other]
-        reasons = _reasons(taxonomy, sorted(sectors[me]), sorted(sectors[other]), n)
+        region = there or clusters[other][0]
+        reasons = _reasons(taxonomy, sorted(my_sectors), sorted(sectors_of[other]), n)
         if home and there:
             reasons += f"{'; ' if reasons else ''}strategies of {region_code(home)} and "
             reasons += f"{region_code(there)} aligned {regional:.2f}"
@@ -509,11 +532,12 @@ def call_synchronisation(store: GraphStore, arguments: Arguments) -> SelectResul
     minimum = arguments.number("min_score") or 0.0
     region = arguments.iri("region")
     after = arguments.day("after")
-    taxonomy = read_taxonomy(store)
+    snap = snapshot(store)
+    taxonomy = snap.taxonomy
     calls = sorted(_calls(store).values(), key=lambda c: c.iri)
     if after is not None:
         calls = [c for c in calls if c.window[1] >= after]
-    within = _within(store, {c.region for c in calls}) if region is not None else {}
+    within = snap.within if region is not None else {}
     found: list[tuple[float, float, str, _Call, _Call, tuple[date, date] | None]] = []
     for i, first in enumerate(calls):
         for second in calls[i + 1 :]:
@@ -565,7 +589,7 @@ def call_scheme(store: GraphStore, arguments: Arguments) -> SelectResult:
     """A synchronised call scheme for a topic: the calls on it and a common window for them."""
     topic = str(arguments.iri("topic"))
     after = arguments.day("after")
-    taxonomy = read_taxonomy(store)
+    taxonomy = snapshot(store).taxonomy
     calls = [
         c
         for c in sorted(_calls(store).values(), key=lambda c: (c.window, c.iri))

@@ -11,13 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.alignment import (
+    Prepared,
     Profile,
     Taxonomy,
     change,
     common_window,
     compare,
+    compare_prepared,
     evidence,
     jaccard,
+    matched_similarity,
+    matcher,
     matrix,
     overlap_coefficient,
     partner_score,
@@ -338,3 +342,56 @@ def test_evidence_is_symmetric(t: Taxonomy, a: frozenset[str], b: frozenset[str]
     assert [m.score for m in forward] == [m.score for m in backward]
     for m in forward:
         assert m.meet in t.ancestors_of(m.concept_a) & t.ancestors_of(m.concept_b)
+
+
+# -- prepared comparison: the same numbers, to the last bit -----------------------------------
+
+
+@st.composite
+def hierarchies(draw: st.DrawFn) -> Taxonomy:
+    """A random polyhierarchy: up to two parents per node, now and then a link closing a cycle."""
+    size = draw(st.integers(min_value=1, max_value=12))
+    edges = []
+    for node in range(1, size):
+        parents = draw(st.sets(st.integers(min_value=0, max_value=node - 1), max_size=2))
+        edges += [(f"c{node}", f"c{parent}") for parent in parents]
+    if size > 2 and draw(st.booleans()):
+        edges.append(("c0", f"c{size - 1}"))
+    return Taxonomy.from_broader(edges, [f"c{i}" for i in range(size)])
+
+
+def weighted_sets() -> st.SearchStrategy[dict[str, float]]:
+    """Concepts (some unknown to the taxonomy) with non-negative weights, as in a profile."""
+    names = [f"c{i}" for i in range(12)] + ["x1", "x2"]
+    return st.dictionaries(st.sampled_from(names), st.floats(0, 1), max_size=7)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(taxonomies(), hierarchies()), weighted_sets(), weighted_sets(), st.data())
+def test_prepared_comparison_equals_compare_exactly(
+    t: Taxonomy, a: dict[str, float], b: dict[str, float], data: st.DataObject
+) -> None:
+    coded_a = frozenset(data.draw(st.sets(st.sampled_from(sorted(a)))) if a else ())
+    coded_b = frozenset(data.draw(st.sets(st.sampled_from(sorted(b)))) if b else ())
+    p, q = Profile("A", "p", coded_a, a), Profile("B", "p", coded_b, b)
+    fast = compare_prepared(Prepared.of(t, p), Prepared.of(t, q))
+    assert fast == compare(t, p, q)
+    assert compare_prepared(Prepared.of(t, q), Prepared.of(t, p)) == fast
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(taxonomies(), hierarchies()), concept_sets(), concept_sets())
+def test_matched_similarity_equals_profile_similarity_and_remembers_nothing_wrong(
+    t: Taxonomy, a: frozenset[str], b: frozenset[str]
+) -> None:
+    first, second = matcher(t, a), matcher(t, b)
+    expected = profile_similarity(t, a, b)
+    assert matched_similarity(first, second) == expected
+    assert matched_similarity(first, second) == expected  # from the remembered credits
+    assert matched_similarity(second, first) == expected
+
+
+def test_matched_similarity_of_the_worked_example() -> None:
+    lombardy, upper_austria = matcher(NACE, {"283", "26"}), matcher(NACE, {"289", "29"})
+    assert matched_similarity(lombardy, upper_austria) == approx(Fraction(7, 12))
+    assert matched_similarity(lombardy, matcher(NACE, set())) == 0.0

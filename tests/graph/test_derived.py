@@ -15,10 +15,12 @@ from graph.derived import (
     read_profiles,
     read_taxonomy,
     rebuild,
+    snapshot,
 )
 from graph.namespaces import NACE2, NUTS
 from graph.results import SelectResult
-from graph.store import OxigraphStore
+from graph.settings import Settings
+from graph.store import OxigraphStore, open_store
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "alignment-fixture.ttl"
 ID = "https://w3id.org/s3kg/id/"
@@ -215,3 +217,88 @@ def test_derive_counts_an_sme_with_two_matching_activities_once() -> None:
         if isinstance(t.subject, NamedNode)
     }
     assert counts["p", "smeCount"] == counts["s", "smeCount"] == str(Literal(5))
+
+
+# -- rebuilding by difference -------------------------------------------------------------------
+
+
+def derived_triples(store: OxigraphStore) -> list[tuple[str, ...]]:
+    return select(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+
+
+def test_a_rebuild_that_changes_nothing_writes_nothing(loaded: OxigraphStore) -> None:
+    before = loaded.version
+    assert rebuild(loaded) == len(derived_triples(loaded))
+    assert loaded.version == before
+
+
+def test_a_rebuild_after_a_change_equals_a_rebuild_from_scratch(loaded: OxigraphStore) -> None:
+    changed = (
+        FIXTURE.read_text(encoding="utf-8")
+        .replace("s3:economicDomain nace:26 .", "s3:economicDomain nace:289 .")
+        .replace("rov:orgActivity nace:2830", "rov:orgActivity nace:62")
+    )
+    assert changed != FIXTURE.read_text(encoding="utf-8")
+    load_fixture(loaded, changed)
+    fresh = open_store(Settings(store=":memory:"))
+    load_fixture(fresh, changed)
+    assert derived_triples(loaded) == derived_triples(fresh)
+    sizes = {info.iri: info.triples for info in loaded.named_graphs()}
+    assert rebuild(loaded) == sizes[loaded.graphs.derived]
+
+
+def test_a_rebuild_into_a_dropped_derived_graph_writes_it_whole(loaded: OxigraphStore) -> None:
+    expected = derived_triples(loaded)
+    loaded.drop_graph(loaded.graphs.derived)
+    assert derived_triples(loaded) == []
+    rebuild(loaded)
+    assert derived_triples(loaded) == expected
+
+
+# -- the snapshot the computed queries share ------------------------------------------------------
+
+
+def test_the_snapshot_is_shared_until_the_store_changes(loaded: OxigraphStore) -> None:
+    first = snapshot(loaded)
+    assert snapshot(loaded) is first
+    lombardy = first.profiles("2021-2027", "nace")[NUTS + "ITC4"].profile
+    assert {code(c) for c in lombardy.concepts} == {"283", "26"}
+    changed = FIXTURE.read_text(encoding="utf-8").replace(
+        "s3:economicDomain nace:26 .", "s3:economicDomain nace:289 ."
+    )
+    load_fixture(loaded, changed)
+    second = snapshot(loaded)
+    assert second is not first
+    lombardy = second.profiles("2021-2027", "nace")[NUTS + "ITC4"].profile
+    assert {code(c) for c in lombardy.concepts} == {"283", "289"}
+
+
+def test_the_snapshot_agrees_with_what_it_reads(loaded: OxigraphStore) -> None:
+    shared = snapshot(loaded)
+    profiles = read_profiles(loaded, "2021-2027")
+    assert {r: p.profile for r, p in shared.profiles("2021-2027").items()} == profiles
+    assert shared.taxonomy == read_taxonomy(loaded)
+    assert shared.within[NUTS + "AT312"] == {NUTS + r for r in ("AT312", "AT31", "AT3", "AT")}
+    location, sectors = shared.clusters[ID + "cluster/upper-austria"]
+    assert (code(location), sorted(code(s) for s in sectors)) == ("AT312", ["289", "29"])
+    alignment = shared.alignment("2021-2027", "nace", NUTS + "ITC4", NUTS + "AT31")
+    assert alignment.similarity == pytest.approx(7 / 12)
+    assert shared.alignment("2021-2027", "nace", NUTS + "AT31", NUTS + "ITC4") is alignment
+
+
+class _Unversioned:
+    """A store that does not say which state it is in."""
+
+    def __init__(self, inner: OxigraphStore) -> None:
+        self.inner = inner
+        self.graphs = inner.graphs
+
+    def query(self, sparql: str, **options: object) -> object:
+        return self.inner.query(sparql, **options)  # type: ignore[arg-type]
+
+
+def test_a_store_without_a_version_gets_a_fresh_snapshot_each_time(loaded: OxigraphStore) -> None:
+    plain = _Unversioned(loaded)
+    first = snapshot(plain)  # type: ignore[arg-type]
+    assert snapshot(plain) is not first  # type: ignore[arg-type]
+    assert NUTS + "ITC4" in first.profiles("2021-2027")
