@@ -505,8 +505,8 @@ _CLOSURE = """SELECT ?concept ?ancestor ?depth WHERE {
   ?concept s3:ancestorOrSelf ?ancestor . ?ancestor s3:depth ?depth
 }"""
 _PROFILE_ROWS = """SELECT ?region ?period ?taxonomy ?concept ?direct ?count ?total WHERE {
-  ?strategy s3:profileEntry ?entry ; s3:priorityCount ?total ;
-            s3:region ?region ; s3:programmingPeriod ?period .
+  ?strategy s3:programmingPeriod ?period .
+  ?strategy s3:region ?region ; s3:priorityCount ?total ; s3:profileEntry ?entry .
   ?entry s3:concept ?concept ; s3:taxonomy ?taxonomy ; s3:direct ?direct ;
          s3:priorityCount ?count .
 }"""

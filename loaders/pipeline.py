@@ -388,7 +388,7 @@ class _Staged:
     item: _Planned
     report: FileReport
     problems: list[Problem]
-    record: LoadRecord | None
+    record: LoadRecord
 
     @property
     def loadable(self) -> bool:
@@ -474,20 +474,17 @@ def _stage_file(store: GraphStore, load: Load, item: _Planned, options: _Options
 
 
 def _publish(load: Load, staged: list[_Staged], report: Report, options: _Options) -> bool:
-    """Publish the files that may be loaded, all at once; True when anything was published.
+    """Publish the staged files, all at once; True when anything was published.
 
-    By default that is every file, and only when nothing at all is wrong; with ``skip_invalid``
-    every file without file-level problems (the others were discarded as soon as staged).
+    By default only when nothing at all is wrong; with ``skip_invalid`` in any case (the files
+    with file-level problems were discarded as soon as they were staged).
     """
     if not options.write or not staged:
         return False
     if options.skip_invalid is None and report.problems:
         return False
-    chosen = [s for s in staged if s.loadable]
-    if not chosen:
-        return False
-    load.publish({s.item.graph: s.record for s in chosen if s.record is not None})
-    for s in chosen:
+    load.publish({s.item.graph: s.record for s in staged})
+    for s in staged:
         s.report.loaded = True
     return True
 

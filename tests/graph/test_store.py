@@ -303,7 +303,8 @@ def test_a_load_publishes_all_its_graphs_at_once(store: OxigraphStore) -> None:
         assert isinstance(seen, SelectResult) and seen.rows[0][0].value == "7"  # type: ignore[union-attr]
         load.publish({old: record(old), new: record(new)})
     assert {(i.iri, i.triples) for i in store.named_graphs()} >= {(old, 3), (new, 4)}
-    result = store.query(f"SELECT ?g ?n WHERE {{ GRAPH <{store.graphs.metadata}> {{ ?g void:triples ?n }} }}")
+    meta = store.graphs.metadata
+    result = store.query(f"SELECT ?g ?n WHERE {{ GRAPH <{meta}> {{ ?g void:triples ?n }} }}")
     assert isinstance(result, SelectResult)
     assert sorted((r[0].value, r[1].value) for r in result.rows) == [(new, "4"), (old, "3")]  # type: ignore[union-attr]
 
@@ -312,10 +313,15 @@ def test_a_load_that_is_not_published_leaves_the_store_as_it_was(store: Oxigraph
     old = store.graphs.source("old")
     store.replace_graph(old, ntriples(2), RdfFormat.N_TRIPLES, record=record(old))
     before = nquads(store)
-    with pytest.raises(RuntimeError, match="stop"), store.loading() as load:
-        load.stage_lines(old, lines(3, "w"))
-        load.stage_lines(store.graphs.source("new"), lines(4))
-        raise RuntimeError("stop")
+
+    def failing_load() -> None:
+        with store.loading() as load:
+            load.stage_lines(old, lines(3, "w"))
+            load.stage_lines(store.graphs.source("new"), lines(4))
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        failing_load()
     with store.loading() as load:  # a dry run: staged, checked, never published
         load.stage_lines(store.graphs.source("new"), lines(4))
     assert nquads(store) == before
@@ -507,3 +513,15 @@ def test_a_publication_killed_midway_is_completed_when_the_store_opens(tmp_path:
         assert not list(tmp_path.glob(".*publishing*"))
     finally:
         reopened.close()
+
+
+def test_a_store_in_memory_replaces_graphs_in_one_update() -> None:
+    memory = open_store(Settings(store=":memory:"))
+    graph = memory.graphs.source("m")
+    memory.replace_graph(graph, ntriples(5), RdfFormat.N_TRIPLES, record=record(graph))
+    memory.replace_graph(graph, ntriples(2, "w"), RdfFormat.N_TRIPLES, record=record(graph))
+    assert [(i.iri, i.triples) for i in memory.named_graphs()] == [
+        (memory.graphs.metadata, 19),
+        (graph, 2),
+    ]
+    assert sorted(g.value for g in memory._store.named_graphs()) == [memory.graphs.metadata, graph]

@@ -523,6 +523,7 @@ def test_the_derived_facts_follow_a_reload(reference_store: OxigraphStore, tmp_p
 
 def test_progress_is_reported_for_each_file(reference_store: OxigraphStore) -> None:
     events: list[Progress] = []
-    report = load_paths(reference_store, [EXAMPLES / "csv" / "clusters.csv"], progress=events.append)
+    path = EXAMPLES / "csv" / "clusters.csv"
+    report = load_paths(reference_store, [path], progress=events.append)
     assert report.ok
     assert events[-1] == Progress("load", "clusters.csv", 3, None, done=True)

@@ -69,5 +69,5 @@ def test_blank_nodes_are_new_each_time() -> None:
 
 
 def test_an_invalid_iri_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Invalid IRI"):
         node("http://example.org/a b")
