@@ -453,6 +453,7 @@ class OxigraphStore:
     def close(self) -> None:
         """Flush and let go of the store, which releases its lock for other processes."""
         store = self.__dict__.pop("_store", None)
+        self.__dict__.pop("_visibility", None)  # its sight holds the store too
         if store is not None:
             store.flush()
 

@@ -179,3 +179,29 @@ def test_a_store_in_use_gives_a_clear_error(initialised: Path, tmp_path: Path) -
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_demo_builds_and_serves_the_bundled_data(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("S3KG_")}
+    server = subprocess.Popen(
+        [S3KG, "demo", "--store", str(tmp_path / "demo"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+        reply = httpx.get(f"{base}/sparql", params={"query": "ASK { ?c a s3:Cluster }"})
+        assert reply.status_code == 200
+        assert reply.json()["boolean"] is True
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -525,3 +525,15 @@ def test_a_store_in_memory_replaces_graphs_in_one_update() -> None:
         (graph, 2),
     ]
     assert sorted(g.value for g in memory._store.named_graphs()) == [memory.graphs.metadata, graph]
+
+
+def test_closing_releases_the_store_for_a_new_handle(settings: Settings) -> None:
+    """Regression: ``s3kg demo`` builds the store, closes it, then serves it from a new handle."""
+    first = open_store(settings)
+    first.replace_graph(first.graphs.source("a"), ntriples(3), RdfFormat.N_TRIPLES)
+    first.close()
+    second = open_store(settings)
+    try:
+        assert count(second) == 3
+    finally:
+        second.close()
