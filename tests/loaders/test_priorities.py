@@ -9,13 +9,7 @@ from pyoxigraph import NamedNode
 from graph.store import OxigraphStore
 from loaders.base import Problem
 from loaders.pipeline import load_paths
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
-
-
-def objects(store: OxigraphStore, subject: str, predicate: str) -> list[str]:
-    result = store.query(f"SELECT ?o WHERE {{ <{subject}> {predicate} ?o }} ORDER BY ?o")
-    return [row[0].value for row in result.rows if row[0] is not None]  # type: ignore[union-attr]
+from tests.loaders.helpers import EXAMPLES, objects
 
 
 def test_priorities_and_their_strategy(reference_store: OxigraphStore) -> None:

@@ -8,13 +8,7 @@ import pytest
 
 from graph.store import OxigraphStore
 from loaders.pipeline import load_paths, validate_paths
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
-
-
-def objects(store: OxigraphStore, subject: str, predicate: str) -> list[str]:
-    result = store.query(f"SELECT ?o WHERE {{ <{subject}> {predicate} ?o }} ORDER BY ?o")
-    return [row[0].value for row in result.rows if row[0] is not None]  # type: ignore[union-attr]
+from tests.loaders.helpers import EXAMPLES, objects
 
 
 @pytest.mark.parametrize("form", ["csv", "json", "xlsx"])
