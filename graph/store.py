@@ -27,6 +27,7 @@ Several graphs written together go through one load, which publishes them all at
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -581,10 +582,9 @@ class OxigraphStore:
         loader = threading.Thread(target=load, name="s3kg-bulk-load", daemon=True)
         loader.start()
         try:
-            with os.fdopen(write_end, "wb") as pipe:
+            # A broken pipe means the loader stopped early; its own error is raised below.
+            with contextlib.suppress(BrokenPipeError), os.fdopen(write_end, "wb") as pipe:
                 write(pipe)
-        except BrokenPipeError:
-            pass  # the loader stopped early; its error is raised below
         finally:
             loader.join()
         if failure:
