@@ -306,8 +306,8 @@ def matched_similarity(a: Matcher, b: Matcher) -> float:
     """
     if not a.entries or not b.entries:
         return 0.0
-    credits = [b.credit(entry) for entry in a.entries]
-    credits += [a.credit(entry) for entry in b.entries]
+    credits = list(map(b.credit, a.entries))
+    credits.extend(map(a.credit, b.entries))
     return math.fsum(credits) / len(credits)
 
 
@@ -318,23 +318,50 @@ class Prepared:
     profile: Profile
     matcher: Matcher
     weights: tuple[float, ...]
+    """The exact sum of the profile's weights, as a few floats (see :func:`exact_parts`)."""
     weighed: frozenset[str]
 
     @classmethod
     def of(cls, taxonomy: Taxonomy, profile: Profile) -> Prepared:
         """Prepare ``profile`` (its weights must not be negative, as shares never are)."""
-        weights = tuple(profile.weights[k] for k in sorted(profile.weights))
+        weights = tuple(exact_parts(profile.weights[k] for k in sorted(profile.weights)))
         return cls(
             profile, matcher(taxonomy, profile.concepts), weights, frozenset(profile.weights)
         )
+
+
+def exact_parts(values: Iterable[float]) -> list[float]:
+    """Floats whose exact sum is the exact sum of ``values`` (Shewchuk's partials, as in fsum).
+
+    ``math.fsum`` of the parts and other numbers equals ``math.fsum`` of the values and the same
+    numbers, to the last bit: both are the correctly rounded value of one exact sum.
+
+    >>> exact_parts([1e16, 1.0, 1e-16])
+    [1e-16, 1.0, 1e+16]
+    """
+    parts: list[float] = []
+    for value in values:
+        x = value
+        i = 0
+        for y in parts:
+            if abs(x) < abs(y):
+                x, y = y, x
+            high = x + y
+            low = y - (high - x)
+            if low:
+                parts[i] = low
+                i += 1
+            x = high
+        parts[i:] = [x]
+    return parts
 
 
 def compare_prepared(a: Prepared, b: Prepared) -> Alignment:
     """:func:`compare` of two prepared profiles: the same measures, to the last bit, faster.
 
     The weighted Jaccard sums the minima over the concepts both profiles weigh and gets the sum
-    of the maxima as (the sum of every weight of both) − (the sum of those minima): the same
-    exact sum, so ``math.fsum`` rounds it to the same number.
+    of the maxima as (the sum of every weight of both, kept exact in a few floats) − (the sum of
+    those minima): the same exact sum, so ``math.fsum`` rounds it to the same number.
 
     >>> t = Taxonomy.from_broader([("28", "C"), ("29", "C")])
     >>> p = Profile("ITC4", "2021-2027", frozenset({"28", "29"}), {"C": 1.0, "28": 0.5, "29": 0.5})

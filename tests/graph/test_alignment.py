@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from fractions import Fraction
 from random import Random
@@ -19,6 +20,7 @@ from graph.alignment import (
     compare,
     compare_prepared,
     evidence,
+    exact_parts,
     jaccard,
     matched_similarity,
     matcher,
@@ -395,3 +397,12 @@ def test_matched_similarity_of_the_worked_example() -> None:
     lombardy, upper_austria = matcher(NACE, {"283", "26"}), matcher(NACE, {"289", "29"})
     assert matched_similarity(lombardy, upper_austria) == approx(Fraction(7, 12))
     assert matched_similarity(lombardy, matcher(NACE, set())) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(-1e20, 1e20, allow_nan=False), max_size=30),
+    st.lists(st.floats(-1e20, 1e20, allow_nan=False), max_size=10),
+)
+def test_exact_parts_keep_the_exact_sum(values: list[float], others: list[float]) -> None:
+    assert math.fsum([*exact_parts(values), *others]) == math.fsum([*values, *others])
