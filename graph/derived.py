@@ -457,10 +457,17 @@ def _replace(store: GraphStore, graph: str, triples: Callable[[], Iterable[Tripl
     the new triples are checked against them; one update then deletes the old triples that are
     not among the new ones and inserts the new ones that were not there. Deleting and inserting
     cost the store far more than reading, so a rebuild that changes little writes little.
+
+    When the graph is missing or empty, or holds a small fraction of what is to be written (the
+    first rebuild after ``s3kg init``, whose derived graph holds the vocabularies' closure only),
+    it is dropped and written whole by the store's bulk path instead: one update inserting a
+    million triples needs several GiB, the bulk path a fraction of that. Queries see no derived
+    facts for those seconds, where they had few before.
     """
     existing: set[bytes] = set()
     if not _scan(store, graph, lambda line: existing.add(_digest(line))) or not existing:
         return store.replace_graph_triples(graph, triples())
+    afresh = max(_AFRESH, _AFRESH_RATIO * len(existing))
     kept: set[bytes] = set()
     added: set[bytes] = set()
     inserts = io.StringIO()  # N-Triples text, not one string object a triple
@@ -473,6 +480,10 @@ def _replace(store: GraphStore, graph: str, triples: Callable[[], Iterable[Tripl
         elif digest not in kept and digest not in added:
             added.add(digest)
             inserts.write(line)
+            if len(added) > afresh:
+                inserts.close()
+                store.drop_graph(graph)
+                return store.replace_graph_triples(graph, triples())
     deletes: list[str] = []
     if existing:
         _scan(store, graph, lambda line: _take_if(line, existing, deletes))
@@ -488,6 +499,12 @@ def _replace(store: GraphStore, graph: str, triples: Callable[[], Iterable[Tripl
     if parts:
         store.update(" ;\n".join(parts))
     return len(kept) + len(added)
+
+
+_AFRESH = 100_000
+_AFRESH_RATIO = 10
+"""A graph is written afresh when more than ``max(_AFRESH, _AFRESH_RATIO × its size)`` triples
+would be inserted into it."""
 
 
 def _take_if(line: bytes, wanted: set[bytes], into: list[str]) -> None:

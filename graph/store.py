@@ -73,8 +73,11 @@ RecordFactory: TypeAlias = Callable[[int], LoadRecord]
 _BULK_THRESHOLD = 32 * 1024 * 1024
 # N-Triples text is handed to the bulk loader in pieces of about this many characters.
 _CHUNK = 256 * 1024
-# Graphs that no reader sees are removed this many triples per transaction.
+# Graphs that no reader sees are removed this many triples per transaction, and the store is
+# flushed after every few transactions: deletions otherwise pile up in memory (about 0.45 KiB
+# per triple with pyoxigraph 0.5), flushed they stay flat and go faster.
 _DELETE_BATCH = 50_000
+_FLUSH_EVERY = 4
 # Where the operating system shows a process's open files by number (Linux, macOS, BSD).
 _DEV_FD = Path("/dev/fd")
 _RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
@@ -604,14 +607,18 @@ class OxigraphStore:
         """Remove ``graph`` in transactions of bounded size.
 
         One transaction removing a graph holds all of it in memory (pyoxigraph 0.5 needs about
-        0.5 GiB and 16 s per million triples); a graph that readers cannot see does not need one.
+        0.5 GiB and 19 s per million triples); a graph that readers cannot see does not need one.
         """
         batch = (
             f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o "
             f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {_DELETE_BATCH} }} }}"
         )
+        done = 0
         while next(iter(self._store.quads_for_pattern(None, None, None, graph)), None) is not None:
             self._store.update(batch)
+            done += 1
+            if done % _FLUSH_EVERY == 0:
+                self._store.flush()
         self._store.remove_graph(graph)
 
     def _checkpoint(self) -> _Checkpoint | None:

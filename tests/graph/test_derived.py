@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
+import graph.derived
 from graph.derived import (
     Inputs,
     derive,
@@ -252,6 +253,17 @@ def test_a_rebuild_into_a_dropped_derived_graph_writes_it_whole(loaded: Oxigraph
     loaded.drop_graph(loaded.graphs.derived)
     assert derived_triples(loaded) == []
     rebuild(loaded)
+    assert derived_triples(loaded) == expected
+
+
+def test_a_nearly_empty_derived_graph_is_written_afresh(
+    loaded: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = derived_triples(loaded)
+    one = b'<https://example.org/a> <https://example.org/p> "1" .'
+    loaded.replace_graph(loaded.graphs.derived, one, RdfFormat.N_TRIPLES)
+    monkeypatch.setattr(graph.derived, "_AFRESH", 0)
+    assert rebuild(loaded) == len(expected)
     assert derived_triples(loaded) == expected
 
 
