@@ -53,6 +53,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, runtime_check
 from pyoxigraph import RdfFormat, Store
 
 from graph.errors import QueryTimeoutError, S3KGError, StoreError
+from graph.memo import ResultMemo, size_of
 from graph.namespaces import Graphs
 from graph.results import SelectResult, term_text
 from graph.settings import Settings
@@ -192,6 +193,7 @@ class QueryGuard:
         self._current: _Snapshot | None = None
         self._root, self._owns_root = _snapshot_root(settings) if self._size else (Path(), False)
         self._threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="s3kg-query")
+        self.memo = ResultMemo(settings.result_memo_bytes)
 
     @property
     def isolated(self) -> bool:
@@ -214,33 +216,35 @@ class QueryGuard:
         self, task: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """``task(store, *args, **kwargs)``, stopped at the deadline (QueryTimeoutError)."""
-        if not self._size:
-            return self._run_in_thread(task, *args, **kwargs)
-        self.start()
-        deadline = time.monotonic() + self.timeout
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeoutError(
-                f"every query worker stayed busy for {self.timeout:g} s; try again shortly"
-            ) from None
-        try:
-            snapshot = self._acquire_snapshot()
-        except BaseException:
-            self._give_back(worker)
-            raise
-        try:
-            status, payload = self._exchange(
-                worker, (str(snapshot.path), task, args, kwargs), deadline
-            )
-        finally:
-            self._release_snapshot(snapshot)
-        if status == "ok":
-            result: T = payload
-            return result
-        if status == "error":
-            raise _unpack_error(payload)
-        raise StoreError(str(payload))
+        return self._run(task, args, kwargs)[0]
+
+    def remembered(
+        self, task: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T | None:
+        """The answer of ``task(store, *args, **kwargs)`` at the store's current version, if
+        :meth:`run_remembered` computed it already; None otherwise. Runs nothing, so it is safe
+        to call on the event loop."""
+        if not self.memo.enabled:
+            return None
+        key = self.memo.key(task, *args, **kwargs)
+        found: T | None = self.memo.get(version_of(self.store), key)
+        return found
+
+    def run_remembered(
+        self, task: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """:meth:`run`, with the answer kept until the store changes (see :mod:`graph.memo`);
+        only for tasks whose answer depends on their arguments and the data alone."""
+        if not self.memo.enabled:
+            return self.run(task, *args, **kwargs)
+        key = self.memo.key(task, *args, **kwargs)
+        found: T | None = self.memo.get(version_of(self.store), key)
+        if found is not None:
+            return found
+        result, version = self._run(task, args, kwargs)
+        if version is not None and version == version_of(self.store):
+            self.memo.put(version, key, result, size_of(result))
+        return result
 
     def close(self) -> None:
         """Stop the workers and remove the snapshots."""
@@ -263,6 +267,39 @@ class QueryGuard:
                     shutil.rmtree(leftover, ignore_errors=True)
 
     # -- internals -----------------------------------------------------------------------------
+
+    def _run(
+        self, task: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[T, str | None]:
+        """The task's result and the version of the data it read (None: not known)."""
+        if not self._size:
+            version = version_of(self.store)
+            return self._run_in_thread(task, *args, **kwargs), version
+        self.start()
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeoutError(
+                f"every query worker stayed busy for {self.timeout:g} s; try again shortly"
+            ) from None
+        try:
+            snapshot = self._acquire_snapshot()
+        except BaseException:
+            self._give_back(worker)
+            raise
+        try:
+            status, payload = self._exchange(
+                worker, (str(snapshot.path), task, args, kwargs), deadline
+            )
+        finally:
+            self._release_snapshot(snapshot)
+        if status == "ok":
+            result: T = payload
+            return result, snapshot.version
+        if status == "error":
+            raise _unpack_error(payload)
+        raise StoreError(str(payload))
 
     def _run_in_thread(
         self, task: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs

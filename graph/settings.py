@@ -76,6 +76,14 @@ class Settings(BaseSettings):
             "its time limit can be stopped; 0 runs them in threads, where it cannot."
         ),
     )
+    result_memo_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description=(
+            "Bytes of answers the server keeps to give again while the data stays the same "
+            "(public SPARQL queries, named queries, entity pages); 0 keeps none."
+        ),
+    )
     snapshot_dir: str | None = Field(
         default=None,
         description=(

@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 import graph
 from api.answers import graph_document
 from api.caching import not_modified, request_tag
-from api.deps import GuardDep, LinksDep, StoreDep, guarded
+from api.deps import GuardDep, LinksDep, StoreDep, guarded, remembered
 from api.entity import entity_page, entity_rdf
 from api.media import (
     FORMAT_PARAMETERS,
@@ -97,7 +97,7 @@ async def document(path: str, request: Request, guard: GuardDep, links: LinksDep
         return cached
     headers = {"Vary": "Accept", **({"ETag": tag} if tag else {})}
     if chosen == HTML:
-        page = await guarded(guard, entity_page, iri)
+        page = await remembered(guard, entity_page, iri)
         if page is None:
             raise NotFoundError(f"the knowledge graph says nothing about {iri}")
         return templates.TemplateResponse(
@@ -111,7 +111,7 @@ async def document(path: str, request: Request, guard: GuardDep, links: LinksDep
             },
             headers=headers,
         )
-    body = await guarded(guard, entity_rdf, iri, chosen)
+    body = await remembered(guard, entity_rdf, iri, chosen)
     headers["Link"] = f'<{iri}>; rel="describes"'
     return Response(body, media_type=chosen, headers=headers)
 

@@ -20,7 +20,7 @@ from fastapi.params import Query as QueryInfo
 
 from api.answers import answer_named
 from api.caching import not_modified, request_tag
-from api.deps import CatalogDep, LinksDep, guarded
+from api.deps import CatalogDep, LinksDep, guarded, remembered
 from api.media import CSV, GRAPH_TYPES, JSON, JSON_LD, from_name
 from api.negotiation import best
 from api.rdf import ALL_PREFIXES
@@ -30,6 +30,7 @@ from api.urls import Links
 from graph.catalog import Catalog, NamedQuery, Parameter, self_contained, to_sparql_examples
 from graph.errors import InputError, UnsupportedFormatError
 from graph.guard import QueryGuard
+from graph.memo import deterministic
 from graph.settings import Settings
 
 Endpoint = Callable[..., Awaitable[Response]]
@@ -184,6 +185,8 @@ def _media_type(query: NamedQuery, accept: str | None, format: str | None) -> st
 
 
 def _endpoint(query: NamedQuery, max_rows: int) -> Endpoint:
+    run = remembered if deterministic(query.sparql) else guarded
+
     async def endpoint(request: Request, **values: Any) -> Response:
         settings: Settings = request.app.state.settings
         guard: QueryGuard = request.app.state.guard
@@ -201,7 +204,7 @@ def _endpoint(query: NamedQuery, max_rows: int) -> Endpoint:
             "self": str(request.url),
             "next": str(request.url.include_query_params(offset=offset + limit)),
         }
-        answer = await guarded(guard, answer_named, query, raw, limit, offset, media_type, links)
+        answer = await run(guard, answer_named, query, raw, limit, offset, media_type, links)
         return answer_response(answer, tag)
 
     endpoint.__name__ = operation_id(query.name)

@@ -20,7 +20,16 @@ import graph
 from api.answers import answer_query
 from api.auth import check_write
 from api.caching import not_modified, request_tag
-from api.deps import CatalogDep, DumpsDep, GuardDep, LinksDep, SettingsDep, StoreDep, guarded
+from api.deps import (
+    CatalogDep,
+    DumpsDep,
+    GuardDep,
+    LinksDep,
+    SettingsDep,
+    StoreDep,
+    guarded,
+    remembered,
+)
 from api.descriptions import service_description
 from api.media import GRAPH_TYPES, HTML, TURTLE, Choice, pick
 from api.protocol import (
@@ -40,6 +49,7 @@ from api.stats import current_stats
 from api.update import with_using
 from graph.catalog import self_contained
 from graph.errors import ParameterError, QuerySyntaxError, UnsupportedFormatError
+from graph.memo import deterministic
 from graph.settings import Settings
 from graph.store import GraphStore
 
@@ -145,8 +155,9 @@ async def _answer(
     assert op.query is not None
     choice = Choice.of(request.headers.get("accept"), op.formats)
     dataset = (op.default_graphs, op.named_graphs) if op.has_dataset else None
+    run = remembered if deterministic(op.query) else guarded
     try:
-        answer = await guarded(
+        answer = await run(
             guard, answer_query, with_base(op.query, endpoint), dataset, choice, settings.max_rows
         )
     except QuerySyntaxError as error:

@@ -97,6 +97,38 @@ def test_etag_and_if_none_match(http: httpx.Client, auth: dict[str, str]) -> Non
     http.post("/sparql", data={"update": "DROP GRAPH <http://example.org/etag>"}, headers=auth)
 
 
+def test_answers_given_again_follow_every_change_of_the_data(
+    http: httpx.Client, auth: dict[str, str]
+) -> None:
+    query = "SELECT ?o WHERE { GRAPH <http://example.org/memo> { ?s ?p ?o } }"
+    graph = "<http://example.org/memo>"
+
+    def values() -> list[str]:
+        response = http.get("/sparql", params={"query": query})
+        assert response.status_code == 200
+        return sorted(b["o"]["value"] for b in response.json()["results"]["bindings"])
+
+    try:
+        for n in range(1, 4):
+            update = f"INSERT DATA {{ GRAPH {graph} {{ <http://example.org/a> <urn:p> {n} }} }}"
+            assert http.post("/sparql", data={"update": update}, headers=auth).status_code == 204
+            assert values() == [str(k) for k in range(1, n + 1)]
+            assert values() == [str(k) for k in range(1, n + 1)]  # asked again: the same
+        assert http.post("/sparql", data={"update": f"DROP GRAPH {graph}"}, headers=auth)
+        assert values() == []
+    finally:
+        http.post("/sparql", data={"update": f"DROP SILENT GRAPH {graph}"}, headers=auth)
+
+
+def test_queries_with_volatile_functions_are_run_every_time(http: httpx.Client) -> None:
+    params = {"query": "SELECT (STRUUID() AS ?u) {}"}
+    seen = {
+        http.get("/sparql", params=params).json()["results"]["bindings"][0]["u"]["value"]
+        for _ in range(3)
+    }
+    assert len(seen) == 3
+
+
 def test_cors_allows_the_configured_origin_only(http: httpx.Client, origin: str) -> None:
     allowed = http.get("/health", headers={"Origin": origin})
     assert allowed.headers["access-control-allow-origin"] == origin

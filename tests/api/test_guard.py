@@ -128,3 +128,27 @@ def test_queries_go_on_over_the_last_snapshot_while_a_load_holds_the_store(
         assert guard.run(count_triples) == 300  # the previous snapshot, without waiting
         assert time.monotonic() - started < 1
     assert guard.run(count_triples) == 301
+
+
+def test_remembered_answers_last_until_the_store_changes(
+    on_disk: tuple[OxigraphStore, QueryGuard, Path],
+) -> None:
+    store, guard, _ = on_disk
+    assert guard.remembered(count_triples) is None  # nothing computed yet
+    assert guard.run_remembered(count_triples) == 300
+    assert guard.remembered(count_triples) == 300  # given again without running
+    store.update(INSERT % 1000)
+    assert guard.remembered(count_triples) is None  # the write made it stale
+    assert guard.run_remembered(count_triples) == 301
+    assert guard.remembered(count_triples) == 301
+
+
+def test_without_a_memo_budget_nothing_is_remembered(tmp_path: Path) -> None:
+    settings = Settings(store=":memory:", query_workers=0, result_memo_bytes=0)
+    store = filled(settings, triples=3)
+    guard = QueryGuard(store, settings)
+    try:
+        assert guard.run_remembered(count_triples) == 3
+        assert guard.remembered(count_triples) is None
+    finally:
+        guard.close()
