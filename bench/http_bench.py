@@ -8,6 +8,11 @@ one run; `wrk` (Debian package) sends the load. Two questions:
   (`/queries/alignment-ranking`, taxonomy-aware similarity over the derived graph); the peers
   answer the same question with a plain SPARQL query (shared NACE concepts, property paths).
 
+Each is sent twice over: the same request again and again (which s3kg answers from memory while
+the data is unchanged, see `graph/memo.py`), and with every request made new by a number of its
+own (a SPARQL comment, or an extra URL parameter for s3kg's named query), so that every answer
+is computed.
+
     .venv/bin/pip install oxigraph rdflib-endpoint   # the peers (CLI `oxigraph`, `rdflib-endpoint`)
     apt-get install wrk
     .venv/bin/python bench/http_bench.py --seconds 10
@@ -85,9 +90,31 @@ def server(command: list[str], ready_url: str, env: dict[str, str] | None = None
             process.kill()
 
 
-def wrk(url: str, concurrency: int, seconds: int) -> tuple[float, str, str, int]:
-    """Requests/s, p50, p99 and non-2xx count of a wrk run against ``url``."""
+# A wrk script making every request different: it appends its first argument and a number that
+# no other request of the run carries (a SPARQL comment, or an extra URL parameter).
+VARY = """
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) suffix = args[1] end
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. suffix .. id .. "x" .. n)
+end
+"""
+
+
+def wrk(
+    url: str, concurrency: int, seconds: int, vary: str | None = None
+) -> tuple[float, str, str, int]:
+    """Requests/s, p50, p99 and non-2xx count of a wrk run against ``url``; with ``vary``, each
+    request appends ``vary`` and a number of its own to the URL (so no two are the same)."""
     threads = min(concurrency, 2)
+    script: list[str] = []
+    if vary is not None:
+        path = Path(tempfile.mkdtemp(prefix="s3kg-wrk-")) / "vary.lua"
+        path.write_text(VARY)
+        script = ["-s", str(path)]
     done = subprocess.run(
         [
             "wrk",
@@ -95,9 +122,11 @@ def wrk(url: str, concurrency: int, seconds: int) -> tuple[float, str, str, int]
             f"-c{concurrency}",
             f"-d{seconds}s",
             "--latency",
+            *script,
             "-H",
             "Accept: application/sparql-results+json, application/json;q=0.9",
             url,
+            *([] if vary is None else ["--", vary]),
         ],
         capture_output=True,
         text=True,
@@ -194,11 +223,22 @@ def main() -> None:
         for name, (command, ready) in commands.items():
             with server(command, ready, env):
                 endpoint, ranking_url = targets[name]
+                # A SPARQL comment ("\n#...") makes each request new; s3kg's named query gets
+                # an extra URL parameter instead (ignored, but part of what it remembers).
+                named = name == "s3kg"
                 questions = {
-                    "small SELECT": sparql_url(endpoint, SMALL_SELECT),
-                    "alignment top-10": ranking_url,
+                    "small SELECT": (sparql_url(endpoint, SMALL_SELECT), None),
+                    "small SELECT, each request new": (
+                        sparql_url(endpoint, SMALL_SELECT),
+                        "%0A%23",
+                    ),
+                    "alignment top-10": (ranking_url, None),
+                    "alignment top-10, each request new": (
+                        ranking_url,
+                        "&seq=" if named else "%0A%23",
+                    ),
                 }
-                for question, url in questions.items():
+                for question, (url, vary) in questions.items():
                     check = httpx.get(
                         url,
                         headers={
@@ -209,7 +249,7 @@ def main() -> None:
                     if check.status_code != 200:
                         raise SystemExit(f"{name} {question}: {check.status_code} {check.text}")
                     for c in args.concurrency:
-                        rate, p50, p99, bad = wrk(url, c, args.seconds)
+                        rate, p50, p99, bad = wrk(url, c, args.seconds, vary)
                         results[(question, name, c)] = rate
                         print(
                             f"| {question} | {name} | {c} | {rate:,.0f} | {p50} | {p99} | {bad} |",
@@ -218,7 +258,7 @@ def main() -> None:
         print()
         print("| question | concurrency | s3kg / oxigraph | s3kg / rdflib-endpoint |")
         print("| --- | ---: | ---: | ---: |")
-        for question in ("small SELECT", "alignment top-10"):
+        for question in sorted({q for q, _, _ in results}):
             for c in args.concurrency:
                 ours = results[(question, "s3kg", c)]
                 print(

@@ -1,6 +1,10 @@
-"""The SPARQL 1.1 Graph Store HTTP Protocol at ``/store`` (indirect graph identification).
+"""The SPARQL 1.1 Graph Store HTTP Protocol: indirect identification at ``/store``, direct at
+``/graph/...``.
 
-``?graph=IRI`` names a named graph and ``?default`` the store's own default graph. GET and HEAD
+At ``/store``, ``?graph=IRI`` names a named graph and ``?default`` the store's own default graph.
+The graphs s3kg names under its base IRI (``{base}graph/source/clusters``, ``{base}graph/derived``,
+graphs created by POST) are also identified directly: ``/graph/source/clusters`` on the server is
+that graph, as ``/id/...`` is the entity of the same path, so graph IRIs dereference. GET and HEAD
 are open to everyone; PUT (replace), POST (merge, or create a new graph when no graph is named)
 and DELETE need the write token. Graphs are sent and returned in any RDF graph syntax s3kg reads
 and writes (Turtle, N-Triples, RDF/XML, JSON-LD); a POST may also carry several such documents
@@ -24,8 +28,10 @@ from api.answers import graph_document, graph_exists
 from api.auth import check_write
 from api.caching import not_modified, request_tag
 from api.deps import DumpsDep, GuardDep, LinksDep, SettingsDep, StoreDep, guarded
+from api.dumps import Dumps
 from api.media import FORMAT_PARAMETERS, GRAPH_TYPES, pick
 from api.protocol import query_values
+from api.urls import Links
 from graph.errors import (
     InputError,
     NotFoundError,
@@ -215,7 +221,10 @@ def _head_or_get(request: Request, body: bytes, media_type: str, tag: str | None
 async def store_get(request: Request, guard: GuardDep) -> Response:
     """A named graph (``?graph=IRI``) or the default graph (``?default``), in the RDF format
     the ``Accept`` header prefers (Turtle by default)."""
-    target = _target(request)
+    return await _get(request, guard, _target(request))
+
+
+async def _get(request: Request, guard: GuardDep, target: str | None) -> Response:
     values = query_values(request.url.query)
     formats = [v for name in FORMAT_PARAMETERS for v in values.get(name, [])]
     accept = request.headers.get("accept")
@@ -246,7 +255,12 @@ async def store_put(
 ) -> Response:
     """Replace the graph with the RDF in the body (write token needed)."""
     check_write(request.headers.get("authorization"), settings)
-    target = _target(request)
+    return await _replace(request, store, dumps, _target(request))
+
+
+async def _replace(
+    request: Request, store: GraphStore, dumps: Dumps, target: str | None
+) -> Response:
     body = await request.body()
     media = request.headers.get("content-type")
     try:
@@ -272,14 +286,21 @@ async def store_post(
     graph and answer with its IRI in ``Location`` (write token needed)."""
     check_write(request.headers.get("authorization"), settings)
     body = await request.body()
-    media = request.headers.get("content-type")
     values = query_values(request.url.query)
+    if "graph" in values or "default" in values:
+        return await _merge(request, store, dumps, _target(request), body)
+    created_iri = f"{links.base_iri}graph/upload/{uuid.uuid4().hex}"
+    response = await _merge(request, store, dumps, created_iri, body)
+    response.status_code = 201
+    response.headers["Location"] = created_iri
+    return response
+
+
+async def _merge(
+    request: Request, store: GraphStore, dumps: Dumps, target: str | None, body: bytes
+) -> Response:
+    media = request.headers.get("content-type")
     try:
-        if "graph" not in values and "default" not in values:
-            created_iri = f"{links.base_iri}graph/upload/{uuid.uuid4().hex}"
-            await run_in_threadpool(_post, store, created_iri, body, media)
-            return Response(status_code=201, headers={"Location": created_iri})
-        target = _target(request)
         created = await run_in_threadpool(_post, store, target, body, media)
     finally:
         dumps.refresh()
@@ -303,7 +324,10 @@ async def store_delete(
 ) -> Response:
     """Delete the graph (write token needed); deleting the default graph empties it."""
     check_write(request.headers.get("authorization"), settings)
-    target = _target(request)
+    return await _delete(store, dumps, _target(request))
+
+
+async def _delete(store: GraphStore, dumps: Dumps, target: str | None) -> Response:
     try:
         if target is None:
             await run_in_threadpool(store.update, "DROP SILENT DEFAULT")
@@ -318,3 +342,100 @@ async def store_delete(
 
 # HEAD answers like GET, without the body; one operation in the API description.
 router.add_api_route("/store", store_get, methods=["HEAD"], include_in_schema=False)
+
+
+# -- direct identification: the graphs under the base IRI at their own paths -------------------
+
+_DIRECT_PATH = "/graph/{path:path}"
+
+
+def _direct(links: Links, path: str) -> str:
+    """The graph a path under ``/graph/`` names: the same path under the base IRI."""
+    if not path:
+        raise NotFoundError("name a graph: /graph/source/clusters, for instance")
+    try:
+        return NamedNode(f"{links.base_iri}graph/{path}").value
+    except ValueError:
+        raise NotFoundError(f"graph/{path} is not a graph s3kg could have made") from None
+
+
+@router.get(
+    _DIRECT_PATH,
+    operation_id="graph_get",
+    summary="Get a graph by its own IRI",
+    response_model=None,
+    responses={404: {"description": "There is no such graph."}},
+)
+async def graph_get(request: Request, path: str, guard: GuardDep, links: LinksDep) -> Response:
+    """The graph ``{base}graph/{path}`` (a source graph, the derived graph, the metadata graph,
+    the ontology...), in the RDF format the ``Accept`` header prefers (Turtle by default)."""
+    return await _get(request, guard, _direct(links, path))
+
+
+@router.put(
+    _DIRECT_PATH,
+    operation_id="graph_put",
+    summary="Replace a graph named by its own IRI",
+    responses=_WRITE_RESPONSES,
+    status_code=204,
+    response_model=None,
+    openapi_extra={"requestBody": _BODY_DOC["requestBody"]},
+)
+async def graph_put(
+    request: Request,
+    path: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    dumps: DumpsDep,
+    links: LinksDep,
+) -> Response:
+    """Replace the graph ``{base}graph/{path}`` with the RDF in the body (write token needed)."""
+    check_write(request.headers.get("authorization"), settings)
+    return await _replace(request, store, dumps, _direct(links, path))
+
+
+@router.post(
+    _DIRECT_PATH,
+    operation_id="graph_post",
+    summary="Add to a graph named by its own IRI",
+    responses=_WRITE_RESPONSES,
+    status_code=204,
+    response_model=None,
+    openapi_extra={"requestBody": _BODY_DOC["requestBody"]},
+)
+async def graph_post(
+    request: Request,
+    path: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    dumps: DumpsDep,
+    links: LinksDep,
+) -> Response:
+    """Merge the RDF in the body into the graph ``{base}graph/{path}`` (write token needed)."""
+    check_write(request.headers.get("authorization"), settings)
+    target = _direct(links, path)
+    return await _merge(request, store, dumps, target, await request.body())
+
+
+@router.delete(
+    _DIRECT_PATH,
+    operation_id="graph_delete",
+    summary="Delete a graph named by its own IRI",
+    responses={**_WRITE_RESPONSES, 404: {"description": "There is no such graph."}},
+    status_code=204,
+    response_model=None,
+)
+async def graph_delete(
+    request: Request,
+    path: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    dumps: DumpsDep,
+    links: LinksDep,
+) -> Response:
+    """Delete the graph ``{base}graph/{path}`` (write token needed)."""
+    check_write(request.headers.get("authorization"), settings)
+    return await _delete(store, dumps, _direct(links, path))
+
+
+router.add_api_route(_DIRECT_PATH, graph_get, methods=["HEAD"], include_in_schema=False)

@@ -168,3 +168,57 @@ def test_nothing_acceptable_is_406(http: httpx.Client) -> None:
         headers={"Accept": "text/csv"},
     )
     assert response.status_code == 406
+
+
+# -- direct identification ----------------------------------------------------------------------
+
+DIRECT = "/graph/test/direct"
+DIRECT_IRI = "https://w3id.org/s3kg/graph/test/direct"
+
+
+def test_graphs_under_the_base_are_identified_directly(
+    http: httpx.Client, auth: dict[str, str]
+) -> None:
+    turtle = {**auth, "Content-Type": "text/turtle"}
+    try:
+        assert http.get(DIRECT).status_code == 404
+        assert http.put(DIRECT, content=TURTLE, headers=turtle).status_code == 201
+        assert http.put(DIRECT, content=TURTLE, headers=turtle).status_code == 204
+        # the same graph as indirect identification names it
+        indirect = http.get(
+            "/store", params={"graph": DIRECT_IRI}, headers={"Accept": "text/turtle"}
+        )
+        assert indirect.status_code == 200
+        more = b'<http://example.org/c> <http://example.org/p> "1" .'
+        merged = http.post(
+            DIRECT, content=more, headers={**auth, "Content-Type": "application/n-triples"}
+        )
+        assert merged.status_code == 204
+        response = http.get(DIRECT, headers={"Accept": "application/n-triples"})
+        assert response.headers["content-type"].startswith("application/n-triples")
+        assert len(Graph().parse(data=response.text, format="nt")) == 3
+        head = http.head(DIRECT)
+        assert head.status_code == 200 and head.content == b""
+        assert http.delete(DIRECT, headers=auth).status_code == 204
+        assert http.get(DIRECT).status_code == 404
+        assert http.delete(DIRECT, headers=auth).status_code == 404
+    finally:
+        http.delete(DIRECT, headers=auth)
+
+
+def test_direct_writes_need_the_token(http: httpx.Client) -> None:
+    assert (
+        http.put(DIRECT, content=TURTLE, headers={"Content-Type": "text/turtle"}).status_code == 401
+    )
+    assert http.delete(DIRECT).status_code == 401
+    assert http.get(DIRECT).status_code == 404  # nothing was written
+
+
+def test_loaded_source_graphs_dereference(http: httpx.Client) -> None:
+    response = http.get("/graph/source/fixture", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert len(Graph().parse(data=response.text, format="turtle")) > 0
+    created = http.post(
+        "/store", content=b"", headers={"Content-Type": "text/turtle"}
+    )  # no token: the IRI POST would mint stays unknown
+    assert created.status_code == 401
