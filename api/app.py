@@ -60,6 +60,7 @@ def create_app(
         dumps = Dumps(opened, settings)
         app.state.store, app.state.guard, app.state.dumps = opened, guard, dumps
         guard.start()
+        dumps.refresh()  # the first dumps are written in the background from the start
         try:
             yield
         finally:

@@ -3,9 +3,10 @@
 Dumps are written for one store version at a time into ``S3KG_DUMP_DIR`` (default: a temporary
 folder), each file to a temporary name first and renamed when complete, so a download never sees
 half a file. After a write the next request starts a rebuild in the background and, until it is
-done, the last complete set is served (and described, with its sizes and checksums); only the
-very first set is waited for. Gzip is written without a timestamp, so the same data gives the
-same checksum.
+done, the last complete set is served (and described, with its sizes and checksums). The first
+set is started when the service starts; until it is complete the catalogue lists no dump files
+and a download answers ``503`` with ``Retry-After``. Gzip is written without a timestamp, so the
+same data gives the same checksum.
 """
 
 from __future__ import annotations
@@ -107,6 +108,15 @@ class Dumps:
         self._building: threading.Thread | None = None
         self._state_lock = threading.Lock()
 
+    def available(self) -> DumpSet:
+        """The newest complete set, at once: possibly of an earlier version while the current
+        one is written in the background, and empty (version ``""``) before the first is
+        complete. Never blocks."""
+        current = self._current
+        if current is None or current.version != (version_of(self.store) or "unversioned"):
+            self.refresh()
+        return current if current is not None else DumpSet("", ())
+
     def current(self) -> DumpSet:
         """The newest complete set; builds the first one, refreshes stale ones in the background.
 
@@ -119,6 +129,11 @@ class Dumps:
         if current.version != version:
             self.refresh()
         return current
+
+    @property
+    def version(self) -> str:
+        """The store version the dumps should be of."""
+        return version_of(self.store) or "unversioned"
 
     def refresh(self) -> None:
         """Start building the dumps of the current version in the background (if not running)."""

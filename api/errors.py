@@ -52,6 +52,10 @@ class PayloadTooLargeError(S3KGError):
     """A request body is larger than the service accepts."""
 
 
+class NotReadyError(S3KGError):
+    """Something the service prepares in the background (the first dumps) is not ready yet."""
+
+
 STATUS: list[tuple[type[S3KGError], int, str]] = [
     (QuerySyntaxError, 400, "Malformed query"),
     (ParameterError, 400, "Invalid parameter"),
@@ -64,6 +68,7 @@ STATUS: list[tuple[type[S3KGError], int, str]] = [
     (UnsupportedMediaTypeError, 415, "Unsupported media type"),
     (QueryTimeoutError, 503, "Query took too long"),
     (StoreLockedError, 503, "Store unavailable"),
+    (NotReadyError, 503, "Not ready yet"),
     (StoreError, 500, "Store error"),
 ]
 

@@ -8,13 +8,12 @@ lists the dump files; ``/dumps/{name}`` downloads one.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from api.caching import not_modified, request_tag
 from api.deps import DumpsDep, LinksDep, SettingsDep
 from api.descriptions import dcat_catalog, void_description
-from api.dumps import DumpSet
+from api.errors import NotReadyError
 from api.media import FORMAT_PARAMETERS, GRAPH_TYPES, pick
 from api.rdf import ALL_PREFIXES
 from api.rendering import write_triples
@@ -49,12 +48,12 @@ async def void(
 ) -> Response:
     """The dataset, its named graphs as subsets with their sizes, its endpoint and dumps."""
     chosen = _chosen(request)
-    tag = request_tag(request)
+    files = dumps.available()
+    tag = request_tag(request, files.version)  # the dumps it lists may lag behind the data
     cached = not_modified(request, tag)
     if cached is not None:
         return cached
     stats = await current_stats(request)
-    files: DumpSet = await run_in_threadpool(dumps.current)
     triples = void_description(stats, files, links, settings.license)
     return Response(
         write_triples(triples, chosen, ALL_PREFIXES),
@@ -77,7 +76,7 @@ async def catalog(
     (the dumps, with sizes and checksums) and the SPARQL endpoint as a data service."""
     chosen = _chosen(request)
     stats = await current_stats(request)
-    files: DumpSet = await run_in_threadpool(dumps.current)
+    files = dumps.available()
     triples = dcat_catalog(stats, files, links, settings.license)
     return Response(
         write_triples(triples, chosen, ALL_PREFIXES), media_type=chosen, headers={"Vary": "Accept"}
@@ -87,10 +86,11 @@ async def catalog(
 @router.get("/dumps", operation_id="dumps", summary="The dump files")
 async def list_dumps(dumps: DumpsDep, links: LinksDep) -> JSONResponse:
     """The dump files with what they hold, their size and SHA-256."""
-    files: DumpSet = await run_in_threadpool(dumps.current)
+    files = dumps.available()
     return JSONResponse(
         {
-            "version": files.version,
+            "version": files.version or None,
+            "complete": files.version == dumps.version,
             "dumps": [
                 {
                     "name": f.name,
@@ -117,7 +117,9 @@ async def list_dumps(dumps: DumpsDep, links: LinksDep) -> JSONResponse:
 )
 async def dump(name: str, dumps: DumpsDep) -> FileResponse:
     """One dump file, gzip-compressed N-Quads (the whole dataset) or N-Triples (one graph)."""
-    files: DumpSet = await run_in_threadpool(dumps.current)
+    files = dumps.available()
+    if not files.files:
+        raise NotReadyError("the dumps are being written for the first time; try again shortly")
     found = files.get(name)
     return FileResponse(
         found.path,

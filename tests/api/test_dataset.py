@@ -13,6 +13,9 @@ from pyshacl import validate
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from graph.settings import Settings
+from tests.api.conftest import Server
+
 DCAT_AP = Path(__file__).resolve().parents[3] / "shared" / "data" / "dcat-ap-3.0.1"
 SHAPES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl", "shapes_recommended.ttl")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -20,6 +23,15 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SMES = "https://w3id.org/s3kg/graph/source/smes"
+
+
+@pytest.fixture(autouse=True)
+def dumps_written(http: httpx.Client) -> None:
+    """Wait until the dumps of the current data are written (the server starts them at once)."""
+    deadline = time.monotonic() + 60
+    while not http.get("/dumps").json()["complete"]:
+        assert time.monotonic() < deadline, "the dumps were not written within 60 s"
+        time.sleep(0.05)
 
 
 def rdf(http: httpx.Client, path: str) -> Graph:
@@ -131,3 +143,24 @@ def test_dumps_are_rebuilt_after_a_write(http: httpx.Client, auth: dict[str, str
     content = gzip.decompress(http.get(f"/dumps/{dump['name']}").content)
     assert b'"dumped"' in content
     http.delete("/store", params={"graph": graph}, headers=auth)
+
+
+def test_the_catalogue_does_not_wait_for_the_first_dumps(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("the dumps cannot be written under a file")
+    settings = Settings(
+        store=str(tmp_path / "store"), query_workers=0, dump_dir=str(blocked / "dumps")
+    )
+    with Server(settings) as running, httpx.Client(base_url=running.url, timeout=30) as client:
+        listing = client.get("/dumps")
+        assert listing.status_code == 200
+        assert listing.json() == {"version": None, "complete": False, "dumps": []}
+        catalog = client.get("/catalog", headers={"Accept": "text/turtle"})
+        assert catalog.status_code == 200
+        described = Graph().parse(data=catalog.text, format="turtle")
+        assert (None, DCAT.downloadURL, None) not in described
+        assert (None, DCAT.accessURL, URIRef(f"{running.url}/sparql")) in described
+        download = client.get("/dumps/s3kg.nq.gz")
+        assert download.status_code == 503
+        assert download.headers["retry-after"]
+        assert "being written" in download.json()["detail"]
