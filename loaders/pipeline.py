@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -354,7 +355,7 @@ def shacl_problems(store: GraphStore, shapes: Shapes, graph: str, file: str) -> 
         return result.dicts()
 
     problems = []
-    for violation in shapes.run(query):
+    for violation in shapes.run(query, threads=min(4, os.cpu_count() or 1)):
         name = violation.name or (violation.path or "").strip("<>").rsplit("#", 1)[-1]
         focus = getattr(violation.focus, "value", str(violation.focus))
         message = f"{violation.message} ({focus})"
