@@ -47,8 +47,10 @@ from api.rdf import ALL_PREFIXES
 from api.rendering import Answer, write_triples
 from api.stats import current_stats
 from api.update import with_using
+from api.urls import Links
 from graph.catalog import self_contained
 from graph.errors import ParameterError, QuerySyntaxError, UnsupportedFormatError
+from graph.guard import QueryGuard
 from graph.memo import deterministic
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -208,11 +210,15 @@ async def _describe(
     responses=_RESPONSES,
     response_model=None,
 )
-async def query_get(
-    request: Request, guard: GuardDep, settings: SettingsDep, catalog: CatalogDep, links: LinksDep
-) -> Response:
+async def query_get(request: Request) -> Response:
     """Run the SPARQL query given in the ``query`` URL parameter; without one, describe the
     service (RDF by ``Accept``, or an HTML query page for browsers)."""
+    # The busiest route reads the app's state itself: resolving FastAPI dependencies costs
+    # more than answering a remembered query.
+    state = request.app.state
+    guard: QueryGuard = state.guard
+    settings: Settings = state.settings
+    links = Links.of(request)
     op = operation(query_values(request.url.query))
     if op.update is not None:
         raise ParameterError(
@@ -223,7 +229,7 @@ async def query_get(
     if cached is not None:
         return cached
     if op.query is None:
-        response = await _describe(request, op, catalog, links)
+        response = await _describe(request, op, state.catalog, links)
         if tag is not None:
             response.headers["ETag"] = tag
         return response

@@ -4,9 +4,10 @@ Each ``mf:ProtocolTest`` or ``mf:GraphStoreProtocolTest`` of the manifests (read
 ``../shared/data/w3c-sparql11-protocol``) becomes one test, named after its manifest entry. Its
 ``ut:graphData`` is loaded first; its requests are then sent in order, with these adaptations:
 
-* the manifests' ``/sparql/`` and ``/gsp`` paths are s3kg's ``/sparql`` and ``/store``;
-* every request carries the write token (the suites assume an open endpoint);
-* tests of direct graph identification are skipped: s3kg identifies graphs with ``?graph=``.
+* the manifests' ``/sparql/`` and ``/gsp?graph=`` paths are s3kg's ``/sparql`` and ``/store``;
+* a graph identified directly (``/gsp/person/1.ttl``) is one of the graphs under s3kg's base IRI,
+  so its path moves under ``/graph/`` (``/graph/gsp/person/1.ttl``);
+* every request carries the write token (the suites assume an open endpoint).
 """
 
 from __future__ import annotations
@@ -62,11 +63,14 @@ class Case:
     label: str
     graphs: list[tuple[Path, str]] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
-    direct: bool = False
 
 
 def _path(raw: str) -> str:
+    """The suite's request path on s3kg: ``/gsp?graph=`` is ``/store``, and a graph the suite
+    identifies directly (``/gsp/person/1.ttl``) lives under s3kg's ``/graph/``."""
     path = raw.replace("/sparql/", "/sparql", 1)
+    if path.startswith("/gsp/"):
+        return "/graph" + path
     if path.startswith("/gsp"):
         path = "/store" + path[len("/gsp") :]
     return path
@@ -119,7 +123,6 @@ def _cases() -> Iterator[Case]:
         for entry in Collection(manifest, entry_list):  # type: ignore[arg-type]
             name = str(entry).rsplit("#", 1)[-1]
             case = Case(name, str(manifest.value(entry, MF.name)))
-            case.direct = (entry, MF.requires, MF.DirectGraphIdentification) in manifest
             for data in manifest.objects(entry, UT.graphData):
                 file = manifest.value(data, UT.graph)
                 case.graphs.append(
@@ -138,16 +141,7 @@ def _cases() -> Iterator[Case]:
 def _params() -> list[object]:
     if not SUITE.is_dir():
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"W3C test suite not at {SUITE}"))]
-    return [
-        pytest.param(
-            case,
-            id=case.name,
-            marks=pytest.mark.skip(reason="s3kg identifies graphs indirectly (?graph=IRI)")
-            if case.direct
-            else (),
-        )
-        for case in _cases()
-    ]
+    return [pytest.param(case, id=case.name) for case in _cases()]
 
 
 def _status_ok(status: int, expected: list[str]) -> bool:
