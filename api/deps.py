@@ -83,8 +83,8 @@ async def remembered(
     """:func:`guarded`, for a task whose answer depends on its arguments and the data alone: an
     answer given before at the store's current version is given again straight from the memo
     (:mod:`graph.memo`), without a thread or a worker; a new one is kept for next time."""
-    found = guard.remembered(task, *args, **kwargs)
+    found, key = guard.remembered(task, *args, **kwargs)
     if found is not None:
         return found
-    call: Callable[[], T] = functools.partial(guard.run_remembered, task, *args, **kwargs)
+    call: Callable[[], T] = functools.partial(guard.run_remembered, key, task, *args, **kwargs)
     return await run_in_threadpool(call)

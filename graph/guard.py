@@ -223,29 +223,26 @@ class QueryGuard:
 
     def remembered(
         self, task: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> T | None:
-        """The answer of ``task(store, *args, **kwargs)`` at the store's current version, if
-        :meth:`run_remembered` computed it already; None otherwise. Runs nothing, so it is safe
-        to call on the event loop."""
-        if not self.memo.enabled:
-            return None
-        key = self.memo.key(task, *args, **kwargs)
-        found: T | None = self.memo.get(version_of(self.store), key)
-        return found
+    ) -> tuple[T | None, bytes]:
+        """The answer of ``task(store, *args, **kwargs)`` at the store's current version if
+        :meth:`run_remembered` computed it already (else None), and the key to pass to
+        :meth:`run_remembered`. Runs nothing, so it is safe to call on the event loop."""
+        key = self.memo.key(task, *args, **kwargs) if self.memo.enabled else b""
+        found: T | None = self.memo.get(version_of(self.store), key) if key else None
+        return found, key
 
     def run_remembered(
-        self, task: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs
+        self,
+        key: bytes,
+        task: Callable[Concatenate[GraphStore, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> T:
-        """:meth:`run`, with the answer kept until the store changes (see :mod:`graph.memo`);
-        only for tasks whose answer depends on their arguments and the data alone."""
-        if not self.memo.enabled:
-            return self.run(task, *args, **kwargs)
-        key = self.memo.key(task, *args, **kwargs)
-        found: T | None = self.memo.get(version_of(self.store), key)
-        if found is not None:
-            return found
+        """:meth:`run`, with the answer kept under ``key`` (from :meth:`remembered`) until the
+        store changes (see :mod:`graph.memo`); only for tasks whose answer depends on their
+        arguments and the data alone."""
         result, version = self._run(task, args, kwargs)
-        if version is not None and version == version_of(self.store):
+        if key and version is not None and version == version_of(self.store):
             self.memo.put(version, key, result, size_of(result))
         return result
 
