@@ -23,6 +23,7 @@ from rich.table import Table
 
 import graph
 from api import cli_queries
+from graph.commandline import StoreOption, opened, settings_for
 from graph.errors import S3KGError, UnsupportedFormatError
 from graph.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_format
 from graph.install import install
@@ -54,34 +55,6 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 _state = {"debug": False}
-
-StoreOption = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        envvar="S3KG_STORE",
-        help="Store directory (or ':memory:'). Default: the per-user s3kg data directory.",
-        show_default=False,
-    ),
-]
-
-
-def settings_for(store: str | None, **overrides: object) -> Settings:
-    """Settings from the environment, with ``--store`` and other flags taking precedence."""
-    values = {k: v for k, v in overrides.items() if v is not None}
-    if store is not None:
-        values["store"] = store
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-@contextmanager
-def opened(store: str | None) -> Iterator[OxigraphStore]:
-    """Open the store for one command and release it afterwards."""
-    handle = open_store(settings_for(store))
-    try:
-        yield handle
-    finally:
-        handle.close()
 
 
 def _version(value: bool) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -22,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.catalog import Catalog, NamedQuery
+from graph.commandline import StoreOption, opened
 from graph.errors import ParameterError
 from graph.formats import RESULTS_FORMATS
 from graph.namespaces import PREFIXES
@@ -34,7 +34,6 @@ from graph.results import (
     serialize_select,
     serialize_triples,
 )
-from graph.store import GraphStore
 
 FORMATS = ("table", "csv", "json")
 _out = Console(soft_wrap=True)
@@ -55,16 +54,6 @@ def parse_params(items: Sequence[str]) -> dict[str, str]:
             raise ParameterError(key or item, f"write parameters as key=value, got {item!r}")
         params[key] = f"{params[key]},{value.strip()}" if key in params else value.strip()
     return params
-
-
-@contextmanager
-def _opened(store: str | None) -> Iterator[GraphStore]:
-    # Imported here: api.cli registers this module's command, so importing it at the top
-    # would make the two modules import each other.
-    from api.cli import opened
-
-    with opened(store) as handle:
-        yield handle
 
 
 def run(
@@ -96,15 +85,7 @@ def run(
         int | None,
         typer.Option("--offset", min=0, help="Skip this many rows first.", show_default=False),
     ] = None,
-    store: Annotated[
-        str | None,
-        typer.Option(
-            "--store",
-            envvar="S3KG_STORE",
-            help="Store directory (or ':memory:'). Default: the per-user s3kg data directory.",
-            show_default=False,
-        ),
-    ] = None,
+    store: StoreOption = None,
 ) -> None:
     """Run a named query of the catalogue (alignment, partners, calls, gaps, ...)."""
     chosen = format.lower()
@@ -118,7 +99,7 @@ def run(
         raise typer.BadParameter("name a query, or use --list to see them", param_hint="NAME")
     params = parse_params(param or [])
     catalog.get(name)
-    with _opened(store) as handle:
+    with opened(store) as handle:
         result = catalog.run(handle, name, params, limit=limit, offset=offset)
     _write(result, chosen)
     if not isinstance(result, AskResult) and result.truncated:

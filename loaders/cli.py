@@ -25,21 +25,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from graph.commandline import StoreOption, opened
 from graph.derived import rebuild
-from graph.settings import Settings
-from graph.store import OxigraphStore, open_store
 from loaders.pipeline import KINDS, Report, load_paths, validate_paths
 from loaders.pipeline import Progress as LoadProgress
 
-StoreOption = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        envvar="S3KG_STORE",
-        help="Store directory (or ':memory:'). Default: the per-user s3kg data directory.",
-        show_default=False,
-    ),
-]
 PathsArgument = Annotated[
     list[Path],
     typer.Argument(
@@ -61,19 +51,6 @@ FormatOption = Annotated[
     str,
     typer.Option("--format", help="How to print the report: text or json."),
 ]
-
-
-def _settings(store: str | None) -> Settings:
-    return Settings(store=store) if store is not None else Settings()
-
-
-@contextmanager
-def _opened(store: str | None) -> Iterator[OxigraphStore]:
-    handle = open_store(_settings(store))
-    try:
-        yield handle
-    finally:
-        handle.close()
 
 
 def _check_options(kind: str | None, format: str) -> None:
@@ -186,7 +163,7 @@ def load(
     replaces its graph. The input formats are described in docs/data-formats.md.
     """
     _check_options(kind, format)
-    with _opened(store) as handle, _progress(format == "text") as bars:
+    with opened(store) as handle, _progress(format == "text") as bars:
         report = load_paths(
             handle,
             paths,
@@ -212,7 +189,7 @@ def validate(
     References are checked against the regions, concepts and records in the store.
     """
     _check_options(kind, format)
-    with _opened(store) as handle, _progress(format == "text") as bars:
+    with opened(store) as handle, _progress(format == "text") as bars:
         report = validate_paths(handle, paths, kind, progress=bars)
     _print(report, format, "valid")
     if not report.ok:
@@ -231,7 +208,7 @@ def drop(
     store: StoreOption = None,
 ) -> None:
     """Remove a loaded graph and its provenance record (and update the derived facts)."""
-    with _opened(store) as handle:
+    with opened(store) as handle:
         if "://" in graph:
             iri = graph
         elif "/" in graph:
