@@ -27,10 +27,7 @@ Several graphs written together go through one load, which publishes them all at
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -51,6 +48,15 @@ from pyoxigraph import (
     serialize,
 )
 
+from graph.bulk import (
+    DEV_FD,
+    RdfSource,
+    triples_in,
+    load_into,
+    refill,
+    remove_graph,
+    stream_lines,
+)
 from graph.errors import (
     InputError,
     NotFoundError,
@@ -62,24 +68,12 @@ from graph.namespaces import PREFIXES, Graphs
 from graph.provenance import LoadRecord, forget_update, record_subjects, record_update
 from graph.results import AskResult, GraphResult, QueryResult, SelectResult, Term, term_text
 from graph.settings import Settings
+from graph.visibility import Checkpoint, Sight, Visibility, WriteLock
 
-RdfSource: TypeAlias = bytes | str | Path | IO[bytes]
 Check: TypeAlias = Callable[[str], None]
 # Makes the provenance record of a replacement from its number of triples.
 RecordFactory: TypeAlias = Callable[[int], LoadRecord]
 
-# Inputs larger than this go through pyoxigraph's bulk loader (streams, writes SST files)
-# into the staging graph; smaller ones through the transactional in-memory loader.
-_BULK_THRESHOLD = 32 * 1024 * 1024
-# N-Triples text is handed to the bulk loader in pieces of about this many characters.
-_CHUNK = 256 * 1024
-# Graphs that no reader sees are removed this many triples per transaction, and the store is
-# flushed after every few transactions: deletions otherwise pile up in memory (about 0.45 KiB
-# per triple with pyoxigraph 0.5), flushed they stay flat and go faster.
-_DELETE_BATCH = 50_000
-_FLUSH_EVERY = 4
-# Where the operating system shows a process's open files by number (Linux, macOS, BSD).
-_DEV_FD = Path("/dev/fd")
 _RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 
 
@@ -206,7 +200,7 @@ class OxigraphStore:
     """:class:`GraphStore` over an embedded pyoxigraph store.
 
     Writes are serialised by one lock. Loads write into graphs that queries do not see and
-    publish them in one step (:class:`_Visibility`), so readers see either the old graphs or the
+    publish them in one step (:class:`Visibility`), so readers see either the old graphs or the
     new ones, never a mix.
     """
 
@@ -215,8 +209,8 @@ class OxigraphStore:
         self.graphs = graphs
         # Where the store lives on disk (None in memory): publications make checkpoints beside it.
         self._path = path
-        self._write_lock = _WriteLock()
-        self._visibility = _Visibility(_Sight(store, self._unfinished()))
+        self._write_lock = WriteLock()
+        self._visibility = Visibility(Sight(store, self._unfinished()))
 
     @classmethod
     def open(cls, settings: Settings) -> OxigraphStore:
@@ -247,7 +241,7 @@ class OxigraphStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _visible_graphs(self, sight: _Sight) -> list[NamedNode]:
+    def _visible_graphs(self, sight: Sight) -> list[NamedNode]:
         return [
             g
             for g in sight.store.named_graphs()
@@ -502,133 +496,29 @@ class OxigraphStore:
             target, staging = quad.subject, quad.object
             copyable = isinstance(staging, NamedNode) and self._store.contains_named_graph(staging)
             if isinstance(target, NamedNode) and isinstance(staging, NamedNode) and copyable:
-                self._refill(target, staging)
+                refill(self._store, target, staging)
         found = self._store.quads_for_pattern(None, _RDF_TYPE, self._unfinished_graph, markers)
         for graph in [q.subject for q in found]:
             if isinstance(graph, NamedNode):
-                self._remove_graph(graph)
+                remove_graph(self._store, graph)
         for g in list(self._store.named_graphs()):
             if isinstance(g, NamedNode) and self.graphs.is_staging(g.value):
-                self._remove_graph(g)
+                remove_graph(self._store, g)
         if self._path is not None:
             for left in self._path.parent.glob(f".{self._path.name}.publishing-*"):
                 shutil.rmtree(left, ignore_errors=True)
-        self._visibility = _Visibility(_Sight(self._store, frozenset()))
+        self._visibility = Visibility(Sight(self._store, frozenset()))
 
     # -- internals: writing ----------------------------------------------------------------
 
-    def _count(self, graph: NamedNode) -> int:
-        result = self._store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph]
-        )
-        assert isinstance(result, QuerySolutions)
-        return int(term_text(next(result)[0]))
-
-    def _load_into(
-        self, graph: NamedNode, source: RdfSource, format: RdfFormat, base_iri: str | None
-    ) -> None:
-        if isinstance(source, Path):
-            size: int | None = source.stat().st_size
-            data: bytes | str | IO[bytes] | None = None
-            path: Path | None = source
-        else:
-            size = len(source) if isinstance(source, bytes | str) else None
-            data, path = source, None
-        try:
-            if size is not None and size < _BULK_THRESHOLD:
-                self._store.load(data, format, path=path, base_iri=base_iri, to_graph=graph)
-            else:
-                self._store.bulk_load(data, format, path=path, base_iri=base_iri, to_graph=graph)
-        except SyntaxError as error:
-            raise _input_error(error) from None
-        except OSError as error:
-            raise StoreError(f"loading into the store failed: {error}") from None
-
-    def _stream_lines(self, graph: NamedNode, lines: Iterable[str]) -> None:
-        """Bulk-load N-Triples text into ``graph`` as ``lines`` produces it."""
-
-        def write(pipe: IO[bytes]) -> None:
-            for chunk in _chunks(lines):
-                pipe.write(chunk)
-
-        if _DEV_FD.is_dir():
-            self._pipe_into(graph, write)
-        else:
-            self._bulk_load(graph, None, _ChunkReader(_chunks(lines)))
-
-    def _refill(self, target: NamedNode, source: NamedNode) -> None:
-        """Make ``target`` a copy of ``source``, without a transaction (so in bounded memory)."""
-        self._remove_graph(target)
-
-        def write(pipe: IO[bytes]) -> None:
-            self._store.dump(pipe, RdfFormat.N_TRIPLES, from_graph=source)
-
-        self._pipe_into(target, write)
-
-    def _pipe_into(self, graph: NamedNode, write: Callable[[IO[bytes]], None]) -> None:
-        """Bulk-load into ``graph`` the N-Triples that ``write`` writes into a pipe.
-
-        The bulk loader reads the pipe in a thread of its own (it releases the GIL), so the
-        writing, in Python or in pyoxigraph, and the indexing run side by side.
-        """
-        read_end, write_end = os.pipe()
-        failure: list[BaseException] = []
-
-        def load() -> None:
-            try:
-                self._bulk_load(graph, f"{_DEV_FD}/{read_end}", None)
-            except BaseException as error:  # re-raised in the calling thread
-                failure.append(error)
-            finally:
-                os.close(read_end)  # a writer still writing now gets BrokenPipeError
-
-        loader = threading.Thread(target=load, name="s3kg-bulk-load", daemon=True)
-        loader.start()
-        try:
-            # A broken pipe means the loader stopped early; its own error is raised below.
-            with contextlib.suppress(BrokenPipeError), os.fdopen(write_end, "wb") as pipe:
-                write(pipe)
-        finally:
-            loader.join()
-        if failure:
-            raise failure[0]
-
-    def _bulk_load(
-        self, graph: NamedNode, path: str | None, data: IO[bytes] | _ChunkReader | None
-    ) -> None:
-        try:
-            self._store.bulk_load(data, RdfFormat.N_TRIPLES, path=path, to_graph=graph)  # type: ignore[arg-type]
-        except SyntaxError as error:
-            raise _input_error(error) from None
-        except OSError as error:
-            raise StoreError(f"loading into the store failed: {error}") from None
-
-    def _remove_graph(self, graph: NamedNode) -> None:
-        """Remove ``graph`` in transactions of bounded size.
-
-        One transaction removing a graph holds all of it in memory (pyoxigraph 0.5 needs about
-        0.5 GiB and 19 s per million triples); a graph that readers cannot see does not need one.
-        """
-        batch = (
-            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o "
-            f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {_DELETE_BATCH} }} }}"
-        )
-        done = 0
-        while next(iter(self._store.quads_for_pattern(None, None, None, graph)), None) is not None:
-            self._store.update(batch)
-            done += 1
-            if done % _FLUSH_EVERY == 0:
-                self._store.flush()
-        self._store.remove_graph(graph)
-
-    def _checkpoint(self) -> _Checkpoint | None:
+    def _checkpoint(self) -> Checkpoint | None:
         """A read-only copy of the store as it is now, or None if one cannot be made."""
-        if self._path is None or not _DEV_FD.is_dir():
+        if self._path is None or not DEV_FD.is_dir():
             return None
         path = self._path.parent / f".{self._path.name}.publishing-{uuid.uuid4().hex[:12]}"
         try:
             self._store.backup(str(path))
-            return _Checkpoint(path, Store.read_only(str(path)))
+            return Checkpoint(path, Store.read_only(str(path)))
         except (OSError, RuntimeError):
             shutil.rmtree(path, ignore_errors=True)
             return None
@@ -673,13 +563,13 @@ class _OxigraphLoad:
         check: Check | None = None,
     ) -> int:
         def fill(work: NamedNode) -> None:
-            self._owner._load_into(work, source, format, base_iri)
+            load_into(self._owner._store, work, source, format, base_iri)
 
         return self._stage(graph, fill, check)
 
     def stage_lines(self, graph: str, lines: Iterable[str], *, check: Check | None = None) -> int:
         def fill(work: NamedNode) -> None:
-            self._owner._stream_lines(work, lines)
+            stream_lines(self._owner._store, work, lines)
 
         return self._stage(graph, fill, check)
 
@@ -690,7 +580,7 @@ class _OxigraphLoad:
             fill(work)
             if check is not None:
                 check(work.value)
-            count = self._owner._count(work)
+            count = triples_in(self._owner._store, work)
         except BaseException:
             self._remove(work)
             raise
@@ -710,7 +600,7 @@ class _OxigraphLoad:
         return target
 
     def _remove(self, work: NamedNode) -> None:
-        self._owner._remove_graph(work)
+        remove_graph(self._owner._store, work)
         self._owner._visibility.show({work.value})
 
     def discard(self, graph: str) -> None:
@@ -766,7 +656,7 @@ class _OxigraphLoad:
             )
 
     def _publish_by_copying(
-        self, staged: list[_Staged], updates: list[str], checkpoint: _Checkpoint
+        self, staged: list[_Staged], updates: list[str], checkpoint: Checkpoint
     ) -> None:
         """Publish while queries read ``checkpoint``: the store as it was before publication.
 
@@ -779,7 +669,7 @@ class _OxigraphLoad:
         visibility = owner._visibility
         replacing = [item for item in staged if item.replaces]
         with visibility.exclusive():
-            visibility.sight = _Sight(checkpoint.store, visibility.sight.hidden, checkpoint)
+            visibility.sight = Sight(checkpoint.store, visibility.sight.hidden, checkpoint)
         notes = " ".join(f"<{i.target}> {owner._replaced_by} {i.work} ." for i in replacing)
         markers = owner._markers
         owner._store.update(
@@ -789,7 +679,7 @@ class _OxigraphLoad:
         )
         try:
             for item in replacing:
-                owner._refill(NamedNode(item.target), item.work)
+                refill(owner._store, NamedNode(item.target), item.work)
             owner._store.update(f"DROP SILENT GRAPH {markers}")
         except Exception as error:
             raise StoreError(
@@ -798,7 +688,7 @@ class _OxigraphLoad:
             ) from error
         shown = {item.work.value for item in staged if not item.replaces}
         with visibility.exclusive():
-            visibility.sight = _Sight(owner._store, visibility.sight.hidden - shown)
+            visibility.sight = Sight(owner._store, visibility.sight.hidden - shown)
         checkpoint.retire()
         for item in replacing:
             self._remove(item.work)
@@ -812,148 +702,6 @@ class _OxigraphLoad:
         self._owner._visibility.show({self._owner._markers.value})
 
 
-class _Checkpoint:
-    """A read-only copy of the store (a RocksDB checkpoint: hard links, made in milliseconds)
-    that queries read while a publication rewrites graphs; removed once no query reads it."""
-
-    def __init__(self, path: Path, store: Store) -> None:
-        self.path = path
-        self.store = store
-        self._lock = threading.Lock()
-        self._readers = 0
-        self._retired = False
-
-    def acquire(self) -> None:
-        with self._lock:
-            self._readers += 1
-
-    def release(self) -> None:
-        with self._lock:
-            self._readers -= 1
-            remove = self._retired and not self._readers
-        if remove:
-            shutil.rmtree(self.path, ignore_errors=True)
-
-    def retire(self) -> None:
-        """No new query will read it: remove it when the last one is done."""
-        with self._lock:
-            self._retired = True
-            remove = not self._readers
-        if remove:
-            shutil.rmtree(self.path, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class _Sight:
-    """What queries read: a pyoxigraph store, and the graphs in it they must not see."""
-
-    store: Store
-    hidden: frozenset[str]
-    checkpoint: _Checkpoint | None = None
-
-    def acquire(self) -> None:
-        """Keep the store readable until :meth:`release` (results are still being read)."""
-        if self.checkpoint is not None:
-            self.checkpoint.acquire()
-
-    def release(self) -> None:
-        if self.checkpoint is not None:
-            self.checkpoint.release()
-
-
-class _Visibility:
-    """What queries read, changed only while no query is choosing its dataset.
-
-    A query holds :meth:`reading` while it works out its dataset and pyoxigraph takes its
-    snapshot; a change holds :meth:`exclusive`. So a query's dataset and its data always agree:
-    no query sees a graph before it is complete, or a provenance record before its graph.
-    """
-
-    def __init__(self, sight: _Sight) -> None:
-        self.sight = sight
-        self._condition = threading.Condition()
-        self._readers = 0
-        self._changing = False
-
-    @contextmanager
-    def reading(self) -> Iterator[_Sight]:
-        """Hold off changes; yields what to read."""
-        with self._condition:
-            while self._changing:
-                self._condition.wait()
-            self._readers += 1
-        try:
-            yield self.sight
-        finally:
-            with self._condition:
-                self._readers -= 1
-                if not self._readers:
-                    self._condition.notify_all()
-
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        """Wait until no query is choosing its dataset, and keep new ones waiting."""
-        with self._condition:
-            while self._changing:
-                self._condition.wait()
-            self._changing = True
-            while self._readers:
-                self._condition.wait()
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._changing = False
-                self._condition.notify_all()
-
-    def set_hidden(self, hidden: frozenset[str]) -> None:
-        """Replace the hidden graphs (the caller holds :meth:`exclusive`)."""
-        self.sight = replace(self.sight, hidden=hidden)
-
-    def hide(self, graphs: Iterable[str]) -> None:
-        """Hide ``graphs`` from the queries that start from now on."""
-        with self.exclusive():
-            self.set_hidden(self.sight.hidden | frozenset(graphs))
-
-    def show(self, graphs: Iterable[str]) -> None:
-        """Stop hiding ``graphs``."""
-        with self.exclusive():
-            self.set_hidden(self.sight.hidden - frozenset(graphs))
-
-
-class _WriteLock:
-    """The store's write lock; each write it guards changes the store's version."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.epoch = uuid.uuid4().hex[:12]
-        self.writes = 0
-
-    def __enter__(self) -> None:
-        self._lock.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.writes += 1
-        self._lock.release()
-
-    @contextmanager
-    def held(self, blocking: bool = True) -> Iterator[bool]:
-        """Hold the lock without counting a write (call :meth:`count_write` on a change).
-
-        Yields whether the lock was acquired: always with ``blocking``, else only if it was free.
-        """
-        acquired = self._lock.acquire(blocking)
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                self._lock.release()
-
-    def count_write(self) -> None:
-        """Count a change made while :meth:`held`."""
-        self.writes += 1
-
-
 def _run_query(
     store: Store, sparql: str, substitutions: Mapping[str, Term] | None, kwargs: dict[str, object]
 ) -> QuerySolutions | QueryBoolean | QueryTriples:
@@ -964,52 +712,6 @@ def _run_query(
         raise _syntax_error(error, "the query") from None
     except OSError as error:
         raise StoreError(f"the query failed: {error}") from None
-
-
-def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
-    """``lines`` joined into UTF-8 pieces of about ``_CHUNK`` characters."""
-    batch: list[str] = []
-    size = 0
-    for line in lines:
-        batch.append(line)
-        size += len(line)
-        if size >= _CHUNK:
-            yield "".join(batch).encode()
-            batch.clear()
-            size = 0
-    if batch:
-        yield "".join(batch).encode()
-
-
-class _ChunkReader:
-    """A binary file-like object reading from an iterator of byte strings."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._rest = b""
-
-    def read(self, size: int = -1) -> bytes:
-        parts = [self._rest]
-        have = len(self._rest)
-        for chunk in self._chunks:
-            parts.append(chunk)
-            have += len(chunk)
-            if 0 <= size <= have:
-                break
-        data = b"".join(parts)
-        if size < 0:
-            self._rest = b""
-            return data
-        self._rest = data[size:]
-        return data[:size]
-
-
-def _input_error(error: SyntaxError) -> InputError:
-    line = getattr(error, "lineno", None)
-    column = getattr(error, "offset", None)
-    where = f"{line}:{column}: " if line else ""
-    message = str(error.args[0]) if error.args else str(error)
-    return InputError(f"{where}{message}")
 
 
 def _materialise(

@@ -457,22 +457,23 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat
 from graph.provenance import LoadRecord
 from graph.settings import Settings
-from graph.store import OxigraphStore, open_store
+from graph.store import open_store
+import graph.bulk
 
 store = open_store(Settings(store=sys.argv[1]))
 ready = Path(sys.argv[2])
 kept = store.graphs.source("kept")
 store.replace_graph(kept, b'<http://example.org/a> <http://example.org/p> "old" .',
                     RdfFormat.N_TRIPLES)
-remove = OxigraphStore._remove_graph
+remove = graph.bulk.remove_graph
 
-def remove_then_stall(self, graph):  # killed once the old graph is gone, before the copy
-    remove(self, graph)
+def remove_then_stall(raw, graph):  # killed once the old graph is gone, before the copy
+    remove(raw, graph)
     if graph == NamedNode(kept):
         ready.write_text("publishing")
         time.sleep(600)
 
-OxigraphStore._remove_graph = remove_then_stall
+graph.bulk.remove_graph = remove_then_stall
 record = LoadRecord(kept, "kept.nt", 1, "0" * 64, None, 0, "rdf", "1", "2026-01-01T00:00:00Z",
                     "2026-01-01T00:00:00Z")
 lines = [f'<http://example.org/s{i}> <http://example.org/p> "new" .\\n' for i in range(5)]
