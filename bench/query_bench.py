@@ -23,7 +23,7 @@ ways are compared, so that the timings are of the same question.
 
     .venv/bin/python bench/query_bench.py --smes 116000 1350000
     .venv/bin/python bench/query_bench.py --report-only --smes 116000 1350000 \\
-        --markdown bench/results/queries-table.md
+        --markdown queries-table.md
 
 116,000 SMEs give about 10^6 triples, 1,350,000 about 10^7 (``docs/synthetic.md``).
 """
