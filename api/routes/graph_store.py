@@ -27,7 +27,7 @@ import graph
 from api.answers import graph_document, graph_exists
 from api.auth import check_write
 from api.caching import not_modified, request_tag
-from api.deps import DumpsDep, GuardDep, LinksDep, SettingsDep, StoreDep, guarded
+from api.deps import DumpsDep, GuardDep, LinksDep, SettingsDep, StoreDep, remembered
 from api.dumps import Dumps
 from api.media import FORMAT_PARAMETERS, GRAPH_TYPES, pick
 from api.protocol import query_values
@@ -237,7 +237,7 @@ async def _get(request: Request, guard: GuardDep, target: str | None) -> Respons
     cached = not_modified(request, tag)
     if cached is not None:
         return cached
-    body = await guarded(guard, graph_document, target, chosen)
+    body = await remembered(guard, graph_document, target, chosen)
     return _head_or_get(request, body, chosen, tag)
 
 

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from pyoxigraph import Literal, NamedNode
 
 import graph
-from api.deps import GuardDep, guarded
+from api.deps import GuardDep, remembered
 from api.errors import status_of
 from api.stats import current_stats
 from graph.catalog import Catalog
@@ -81,7 +81,7 @@ def overview(store: GraphStore) -> dict[str, object]:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, guard: GuardDep) -> HTMLResponse:
     """What the graph holds, at a glance."""
-    context = await guarded(guard, overview)
+    context = await remembered(guard, overview)
     stats = await current_stats(request)
     return templates.TemplateResponse(
         request, "home.html", {"version": graph.__version__, "graphs": stats.graphs, **context}
@@ -290,7 +290,7 @@ async def _named(
     """Run a named query of the catalogue under the guard, from the thread pool."""
     catalog: Catalog = request.app.state.catalog
     guard: QueryGuard = request.app.state.guard
-    return _rows(await guarded(guard, catalog.run, name, dict(params), limit))
+    return _rows(await remembered(guard, catalog.run, name, dict(params), limit))
 
 
 def csv_link(name: str, **params: str) -> str:
@@ -330,7 +330,7 @@ async def region_page(
     """A region: its strategies and priorities, the regions most aligned with it, its clusters."""
     try:
         code = region_code(code)
-        region = await guarded(guard, region_details, code)
+        region = await remembered(guard, region_details, code)
         periods = [s["period"] for s in region["strategies"]]
         chosen = _period(period) if period else (PERIODS[0] if PERIODS[0] in periods else None)
         chosen = chosen or (periods[0] if periods else PERIODS[0])
@@ -447,8 +447,8 @@ async def compare_page(request: Request, guard: GuardDep) -> HTMLResponse:
     try:
         codes = _codes(request)
         period = _period(request.query_params.get("period"))
-        known = await guarded(guard, known_regions)
-        labels = await guarded(guard, region_labels, codes)
+        known = await remembered(guard, known_regions)
+        labels = await remembered(guard, region_labels, codes)
         unknown = [code for code in codes if code not in labels]
         if unknown and request.query_params.getlist("regions"):
             raise ParameterError("regions", f"there is no region {', '.join(unknown)} in the graph")
