@@ -1,9 +1,9 @@
 """How long the synthetic EU-scale data takes to generate and to load (10^6 to 5x10^7 triples).
 
-For each number of SMEs: ``s3kg synth`` writes the CSV files and ``synthetic.nq`` (every NUTS-2
-region of the official NUTS 2021 workbook, all NACE codes of the RAMON file, 5,000 clusters), then
-two fresh stores are filled from them, each in a child process of its own so that its peak
-memory is its own:
+For each number of SMEs, ``s3kg synth`` (its function, in a child process) writes the CSV files
+and ``synthetic.nq`` (every NUTS-2 region of the official NUTS 2021 workbook, all NACE codes of
+the RAMON file, 5,000 clusters), then two fresh stores are filled from them, each in a child
+process of its own so that its peak memory is its own:
 
 * s3kg: ``s3kg init``, the NUTS workbook, then the CSV files with the loader pipeline (reading,
   validation, reference checks, SHACL, provenance), then the derived graph rebuilt, as
@@ -30,7 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-BIN = Path(sys.executable).parent
 CSV_KINDS = (
     "priorities",
     "clusters",
@@ -109,30 +108,26 @@ def run_child(step: str, *args: str) -> dict[str, float]:
     return result
 
 
-def generate(out: Path, smes: int, reference: Path) -> tuple[float, float, int]:
-    """Run ``s3kg synth``; its seconds, peak RSS (MiB) and the triples it wrote."""
+def child_synth(out: str, smes: str, reference: str) -> dict[str, float]:
+    """Write the synthetic files as ``s3kg synth`` does; its seconds and peak RSS."""
+    from loaders.synth import generate as synth
+
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(
-        [
-            str(BIN / "s3kg"),
-            "synth",
-            str(out),
-            "--smes",
-            str(smes),
-            "--nuts",
-            str(reference / "NUTS2021.xlsx"),
-            "--nace",
-            str(reference / "nace_rev2_ramon_en.csv"),
-        ],
-        check=True,
-        capture_output=True,
+    synth(
+        Path(out),
+        smes=int(smes),
+        nuts_file=Path(reference) / "NUTS2021.xlsx",
+        nace_file=Path(reference) / "nace_rev2_ramon_en.csv",
     )
-    seconds = time.perf_counter() - start
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return {"seconds": time.perf_counter() - start, "peak_mib": peak_rss_mib()}
+
+
+def generate(out: Path, smes: int, reference: Path) -> tuple[float, float, int]:
+    """Generate the files (in a child process); its seconds, peak RSS (MiB) and the triples."""
+    made = run_child("synth", str(out), str(smes), str(reference))
     with (out / "synthetic.nq").open("rb") as handle:
         triples = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
-    return seconds, peak, triples
+    return made["seconds"], made["peak_mib"], triples
 
 
 def size_of(path: Path) -> int:
@@ -149,7 +144,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:
         name, *rest = args.step
-        result = child_s3kg(*rest) if name == "s3kg" else child_raw(*rest)
+        steps = {"s3kg": child_s3kg, "raw": child_raw, "synth": child_synth}
+        result = steps[name](*rest)
         print(json.dumps(result))
         return
     reference = Path(args.reference)

@@ -33,6 +33,7 @@ One deliberate difference from the letter of SHACL: Oxigraph stores every subtyp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ Term = NamedNode | BlankNode | Literal | Triple
 QueryFunction = Callable[[str], Iterable[Any]]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+# A path of one step: a predicate IRI, or its inverse.
+_ONE_STEP = re.compile(r"\^?<[^<>\s]*>")
 _XSD_INTEGER = _XSD + "integer"
 
 _PREFIXES = (
@@ -534,8 +537,15 @@ class _Forms:
         )
 
     def max_count(self, count: int) -> str:
-        """Focus nodes with more than ``count`` values."""
-        having = f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {count})"
+        """Focus nodes with more than ``count`` values.
+
+        Over a path of one step (a predicate, or its inverse) every ``?focus ?v`` row is a
+        distinct triple of the graph, so ``COUNT(*)`` counts the distinct values: pyoxigraph then
+        keeps a number per focus node, not a set of values, which halves the memory of the
+        query and makes it faster on large loads.
+        """
+        counted = "*" if self.path and _ONE_STEP.fullmatch(self.path) else "DISTINCT ?v"
+        having = f"GROUP BY ?focus HAVING (COUNT({counted}) > {count})"
         if self.bounded:
             return (
                 f"SELECT DISTINCT ?focus ?value WHERE {{ "
