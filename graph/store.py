@@ -51,11 +51,11 @@ from pyoxigraph import (
 from graph.bulk import (
     DEV_FD,
     RdfSource,
-    triples_in,
     load_into,
     refill,
     remove_graph,
     stream_lines,
+    triples_in,
 )
 from graph.errors import (
     InputError,
