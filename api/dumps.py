@@ -113,22 +113,9 @@ class Dumps:
         one is written in the background, and empty (version ``""``) before the first is
         complete. Never blocks."""
         current = self._current
-        if current is None or current.version != (version_of(self.store) or "unversioned"):
+        if current is None or current.version != self.version:
             self.refresh()
         return current if current is not None else DumpSet("", ())
-
-    def current(self) -> DumpSet:
-        """The newest complete set; builds the first one, refreshes stale ones in the background.
-
-        Blocking: call it from a worker thread.
-        """
-        version = version_of(self.store) or "unversioned"
-        current = self._current
-        if current is None:
-            return self._build(version)
-        if current.version != version:
-            self.refresh()
-        return current
 
     @property
     def version(self) -> str:
@@ -157,7 +144,7 @@ class Dumps:
 
     def _build_quietly(self) -> None:
         try:
-            self._build(version_of(self.store) or "unversioned")
+            self._build(self.version)
         except Exception:
             log.exception("the dumps could not be written")
 
