@@ -118,6 +118,12 @@ class Load(Protocol):
         staged graphs in place of those they replace."""
         ...
 
+    def typed(self, classes: Sequence[str]) -> Callable[[str], bool]:
+        """A test of whether an IRI is an instance of one of ``classes`` (full IRIs), in the
+        data as it will be once published; for references to more records than memory holds.
+        The test sees the graphs as they are when it is made, and costs a few microseconds."""
+        ...
+
     def publish(self, records: Mapping[str, LoadRecord] | None = None) -> None:
         """Make every staged graph visible, with its provenance record, in one step.
 
@@ -608,14 +614,35 @@ class _OxigraphLoad:
         if staged is not None:
             self._remove(staged.work)
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+    def _graphs(self) -> list[NamedNode]:
+        """The graphs of the data as it will be once published (and the default graph)."""
         owner = self._owner
         replaced = {s.target for s in self._staged.values() if s.replaces}
         visible = owner._visible_graphs(owner._visibility.sight)
         graphs = [g for g in visible if g.value not in replaced]
-        graphs += [s.work for s in self._staged.values()]
-        kwargs: dict[str, object] = {"default_graph": [DefaultGraph(), *graphs]}
-        return _materialise(_run_query(owner._store, sparql, substitutions, kwargs), None)
+        return graphs + [s.work for s in self._staged.values()]
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+        kwargs: dict[str, object] = {"default_graph": [DefaultGraph(), *self._graphs()]}
+        return _materialise(_run_query(self._owner._store, sparql, substitutions, kwargs), None)
+
+    def typed(self, classes: Sequence[str]) -> Callable[[str], bool]:
+        graphs: set[NamedNode | DefaultGraph] = {DefaultGraph(), *self._graphs()}
+        types = [NamedNode(c) for c in classes]
+        matching = self._owner._store.quads_for_pattern
+
+        def test(iri: str) -> bool:
+            try:
+                subject = NamedNode(iri)
+            except ValueError:
+                return False
+            return any(
+                quad.graph_name in graphs
+                for kind in types
+                for quad in matching(subject, _RDF_TYPE, kind, None)
+            )
+
+        return test
 
     def publish(self, records: Mapping[str, LoadRecord] | None = None) -> None:
         owner = self._owner

@@ -13,7 +13,7 @@ writes it atomically into the source's named graph with a provenance record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
@@ -45,6 +45,41 @@ class Problem:
     def as_dict(self) -> dict[str, object]:
         """The problem as JSON-ready values (for ``--format json``)."""
         return asdict(self)
+
+
+class KnownIris(set[str]):
+    """The IRIs references may point to: a set, and tests for classes with more instances than
+    are worth holding in memory (millions of SMEs), which look each IRI up in the store.
+
+    >>> known = KnownIris({"https://example.org/a"}, [lambda iri: iri.endswith("/sme/1")])
+    >>> "https://example.org/a" in known, "https://example.org/sme/1" in known
+    (True, True)
+    >>> "https://example.org/b" in known
+    False
+    """
+
+    def __init__(
+        self,
+        iris: Iterable[str] = (),
+        tests: Sequence[Callable[[str], bool]] = (),
+        samples: Callable[[str], list[str]] | None = None,
+    ) -> None:
+        super().__init__(iris)
+        self._tests = tuple(tests)
+        self._samples = samples
+
+    def __contains__(self, iri: object) -> bool:
+        if set.__contains__(self, iri):
+            return True
+        return isinstance(iri, str) and any(test(iri) for test in self._tests)
+
+    def candidates(self, namespace: str) -> list[str]:
+        """Known IRIs starting with ``namespace``, for suggestions: all those held, and a
+        sample of those looked up."""
+        held = [iri for iri in self if iri.startswith(namespace)]
+        if self._samples is None or not self._tests:
+            return held
+        return held + self._samples(namespace)
 
 
 @dataclass

@@ -27,6 +27,7 @@ whole, and later files of the load cannot refer to its records.
 from __future__ import annotations
 
 import csv
+import functools
 import importlib
 import json
 import os
@@ -40,11 +41,12 @@ from pyoxigraph import NamedNode
 
 from graph.derived import rebuild
 from graph.errors import NotFoundError, ParameterError
+from graph.namespaces import PREFIXES
 from graph.provenance import LoadRecord, now, sha256_of
 from graph.resources import ontology_dir
 from graph.results import SelectResult
 from graph.store import GraphStore, Load
-from loaders.base import LoadContext, Loader, Problem
+from loaders.base import KnownIris, LoadContext, Loader, Problem
 from loaders.records import layout_of
 from loaders.rows import TableLoader
 from loaders.shacl import Shapes, compile_shapes
@@ -88,6 +90,15 @@ _KNOWN_TYPES = (
     "s3:SME",
     "s3:SynchronisedCallScheme",
 )
+
+#: Up to how many instances of a class files may refer to are held in memory during a load;
+#: the instances of larger classes are looked up in the store.
+HELD_INSTANCES = 200_000
+#: Files of more rows than this are checked against the SHACL shapes with queries whose memory
+#: does not grow with the data (and which are slower).
+STREAMED_ROWS = 1_000_000
+# How many known IRIs of a looked-up class are read for suggestions.
+_SAMPLES = 20_000
 
 # Progress is reported every so many rows.
 _PROGRESS_EVERY = 1000
@@ -318,15 +329,19 @@ def _plan(
     return unique
 
 
-def known_iris(store: GraphStore | Load, classes: Sequence[str] = _KNOWN_TYPES) -> set[str]:
-    """The IRIs of the instances of ``classes`` (regions, concepts, records files refer to).
+def known_iris(
+    store: GraphStore | Load, classes: Sequence[str] = _KNOWN_TYPES, limit: int | None = None
+) -> set[str]:
+    """The IRIs of the instances of ``classes`` (regions, concepts, records files refer to),
+    at most ``limit`` of them.
 
     ``store`` may be a load in progress: its staged graphs count, in place of those they replace.
     """
     if not classes:
         return set()
     values = " ".join(classes)
-    result = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {values} }} ?s a ?t }}")
+    paging = f" LIMIT {limit}" if limit is not None else ""
+    result = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?t {{ {values} }} ?s a ?t }}{paging}")
     assert isinstance(result, SelectResult)
     return {row[0].value for row in result.rows if isinstance(row[0], NamedNode)}
 
@@ -346,8 +361,18 @@ def default_shapes() -> Shapes | None:
     return _shapes_cache[key]
 
 
-def shacl_problems(store: GraphStore, shapes: Shapes, graph: str, file: str) -> list[Problem]:
-    """The SHACL violations in ``graph`` (a staged graph), as problems of ``file``."""
+def shacl_problems(
+    store: GraphStore, shapes: Shapes, graph: str, file: str, rows: int = 0
+) -> list[Problem]:
+    """The SHACL violations in ``graph`` (a staged graph), as problems of ``file``.
+
+    A file of more than :data:`STREAMED_ROWS` rows is checked with the streaming forms of the
+    queries (:func:`loaders.shacl.compile_shapes`), one at a time, so that memory grows as
+    little as it can with the data; smaller ones with the faster forms, several at a time.
+    """
+    threads = min(4, os.cpu_count() or 1)
+    if rows > STREAMED_ROWS and shapes.streamed is not None:
+        shapes, threads = shapes.streamed, 1  # one query's memory at a time
 
     def query(sparql: str) -> Iterable[dict[str, Any]]:
         result = store.query(sparql, default_graph=[graph])
@@ -355,7 +380,7 @@ def shacl_problems(store: GraphStore, shapes: Shapes, graph: str, file: str) -> 
         return result.dicts()
 
     problems = []
-    for violation in shapes.run(query, threads=min(4, os.cpu_count() or 1)):
+    for violation in shapes.run(query, threads=threads):
         name = violation.name or (violation.path or "").strip("<>").rsplit("#", 1)[-1]
         focus = getattr(violation.focus, "value", str(violation.focus))
         message = f"{violation.message} ({focus})"
@@ -416,11 +441,44 @@ def _lines(item: _Planned, context: LoadContext, options: _Options) -> Iterator[
         progress(Progress(options.stage, name, context.rows, None, done=True))
 
 
-def _references(load: Load, item: _Planned) -> set[str]:
-    """What the rows of the file may refer to: instances of the classes its layout names."""
+def _references(load: Load, item: _Planned) -> KnownIris:
+    """What the rows of the file may refer to: instances of the classes its layout names.
+
+    They are held in memory, but for classes with more than :data:`HELD_INSTANCES` instances
+    (SMEs, at EU scale), which are looked up in the store as rows refer to them, so that memory
+    stays flat however many records earlier files have made.
+    """
     if not isinstance(item.loader, TableLoader):
-        return set()
-    return known_iris(load, item.loader.references(item.path))
+        return KnownIris()
+    held: set[str] = set()
+    looked_up: list[str] = []
+    for curie in item.loader.references(item.path):
+        some = known_iris(load, [curie], limit=HELD_INSTANCES + 1)
+        if len(some) > HELD_INSTANCES:
+            looked_up.append(_expand(curie))
+        else:
+            held |= some
+    if not looked_up:
+        return KnownIris(held)
+    test = functools.lru_cache(maxsize=4096)(load.typed(looked_up))
+
+    def samples(namespace: str) -> list[str]:
+        values = " ".join(f"<{iri}>" for iri in looked_up)
+        result = load.query(
+            f"SELECT ?s ?namespace WHERE {{ VALUES ?t {{ {values} }} ?s a ?t "
+            f"FILTER(STRSTARTS(STR(?s), STR($namespace))) }} LIMIT {_SAMPLES}",
+            substitutions={"namespace": NamedNode(namespace)},
+        )
+        assert isinstance(result, SelectResult)
+        return [row[0].value for row in result.rows if isinstance(row[0], NamedNode)]
+
+    return KnownIris(held, [test], samples)
+
+
+def _expand(curie: str) -> str:
+    """``s3:SME`` as a full IRI."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
 
 
 def _stage_file(store: GraphStore, load: Load, item: _Planned, options: _Options) -> _Staged:
@@ -432,7 +490,9 @@ def _stage_file(store: GraphStore, load: Load, item: _Planned, options: _Options
 
     def check(graph: str) -> None:
         if options.shapes is not None and context.rows:
-            violations.extend(shacl_problems(store, options.shapes, graph, item.path.name))
+            violations.extend(
+                shacl_problems(store, options.shapes, graph, item.path.name, context.rows)
+            )
 
     triples = load.stage_lines(item.graph, _lines(item, context, options), check=check)
     problems = context.problems + violations

@@ -25,7 +25,7 @@ from typing import NewType
 from pyoxigraph import NamedNode
 
 from graph.namespaces import NACE2, NUTS, nace_iri, nuts_iri
-from loaders.base import LoadContext, Problem
+from loaders.base import KnownIris, LoadContext, Problem
 from loaders.nace import normalise_nace, suggest_nace
 from loaders.tabular import Row, closest
 
@@ -103,9 +103,13 @@ class References:
     def _codes(self, namespace: str) -> list[str]:
         """The known codes of a namespace (computed once per file, for suggestions)."""
         if namespace not in self._candidates:
-            self._candidates[namespace] = sorted(
-                iri[len(namespace) :] for iri in self.context.known if iri.startswith(namespace)
+            known = self.context.known
+            iris = (
+                known.candidates(namespace)
+                if isinstance(known, KnownIris)
+                else [iri for iri in known if iri.startswith(namespace)]
             )
+            self._candidates[namespace] = sorted({iri[len(namespace) :] for iri in iris})
         return self._candidates[namespace]
 
     def _report(self, row: Row, column: str, message: str, item: int | None) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -36,10 +36,12 @@ from graph.namespaces import PREFIXES, S3, slug
 from loaders.base import LoadContext, Problem
 from loaders.records import Record, layout_of, validate_row
 from loaders.references import References, Term
+from loaders.seen import SeenIds
 from loaders.tabular import (
     TABLE_SUFFIXES,
     Report,
     Row,
+    Table,
     check_columns,
     check_keys,
     open_table,
@@ -220,7 +222,20 @@ class TableLoader(ABC):
             _close(table.rows)
             return
         builder = self.builder(layout, context, References(context))
-        seen: dict[str, int] = {}  # id -> line of its row: the only state that grows with a file
+        with SeenIds() as seen:  # the only state that grows with a file, kept flat
+            yield from self._rows(table, layout, columns, builder, seen, context, remember)
+
+    def _rows(
+        self,
+        table: Table,
+        layout: type[Record],
+        columns: Sequence[str],
+        builder: Builder,
+        seen: SeenIds,
+        context: LoadContext,
+        remember: bool,
+    ) -> Iterator[str]:
+        report = context.problems.append
         out = Triples()
         for row in table:
             context.rows += 1
@@ -243,12 +258,11 @@ class TableLoader(ABC):
 
 
 def _duplicate(
-    record: Record, row: Row, layout: type[Record], seen: dict[str, int], report: Report
+    record: Record, row: Row, layout: type[Record], seen: SeenIds, report: Report
 ) -> bool:
     """True (after reporting it) when the record's id was used on an earlier row."""
-    key = slug(record.key)
-    first = seen.setdefault(key, row.line)
-    if first == row.line:
+    first = seen.first(slug(record.key), row.line)
+    if first is None:
         return False
     line, column = row.place(layout.id_column)
     report(

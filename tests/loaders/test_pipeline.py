@@ -157,6 +157,19 @@ def test_duplicate_ids_name_both_lines(reference_store: OxigraphStore, tmp_path:
     ]
 
 
+def test_duplicate_ids_found_past_the_ids_kept_in_memory(
+    reference_store: OxigraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("loaders.seen.IN_MEMORY", 2)
+    rows = "".join(f"c{n},Cluster {n},AT31,,\n" for n in range(1, 6))
+    text = CLUSTERS_HEADER + rows + "c4,Again,ITC4,,\nc1,Again,ITC4,,\n"
+    report = rejected(reference_store, [write(tmp_path, "clusters.csv", text)])
+    assert messages(report) == [
+        "clusters.csv:7:1: cluster_id: duplicate id 'c4': already used on line 5",
+        "clusters.csv:8:1: cluster_id: duplicate id 'c1': already used on line 2",
+    ]
+
+
 def test_unknown_nuts_code_suggests_close_ones(
     reference_store: OxigraphStore, tmp_path: Path
 ) -> None:
@@ -276,6 +289,27 @@ def test_a_later_file_may_refer_to_an_earlier_one(
         "smes.csv",
         "memberships.csv",
     ]
+
+
+def test_references_looked_up_in_the_store_when_too_many_to_hold(
+    reference_store: OxigraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("loaders.pipeline.HELD_INSTANCES", 1)
+    for name in ("clusters.csv", "smes.csv", "memberships.csv"):
+        shutil.copy(EXAMPLES / "csv" / name, tmp_path / name)
+    report = load_paths(reference_store, [tmp_path])
+    assert report.ok, messages(report)
+    loaded = dump(reference_store)
+    (tmp_path / "more").mkdir()
+    text = "cluster_id,member_id\nmechatronik-cluster,alpine-precisio\nnobody,lombard-robotics\n"
+    bad = write(tmp_path / "more", "memberships.csv", text)
+    report = rejected(reference_store, [bad])
+    assert messages(report) == [
+        "memberships.csv:2:2: member_id: unknown SME 'alpine-precisio'; "
+        "did you mean alpine-precision?",
+        "memberships.csv:3:1: cluster_id: unknown cluster 'nobody'",
+    ]
+    assert dump(reference_store) == loaded
 
 
 def test_unknown_reference_to_a_cluster(reference_store: OxigraphStore, tmp_path: Path) -> None:
