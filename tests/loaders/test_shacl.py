@@ -85,13 +85,19 @@ def test_every_constraint_is_compiled() -> None:
     assert len(shapes.checks) == 15
 
 
-def test_agrees_with_pyshacl_on_valid_data() -> None:
-    shapes = compile_shapes(SHAPES)
+# Both forms of the queries: the default, and the one whose memory does not grow with the data.
+FORMS = pytest.mark.parametrize("streaming", [False, True], ids=["default", "streaming"])
+
+
+@FORMS
+def test_agrees_with_pyshacl_on_valid_data(streaming: bool) -> None:
+    shapes = compile_shapes(SHAPES, streaming=streaming)
     assert ours(shapes, VALID) == theirs(VALID) == set()
 
 
-def test_agrees_with_pyshacl_on_invalid_data() -> None:
-    shapes = compile_shapes(SHAPES)
+@FORMS
+def test_agrees_with_pyshacl_on_invalid_data(streaming: bool) -> None:
+    shapes = compile_shapes(SHAPES, streaming=streaming)
     expected = theirs(INVALID)
     assert len(expected) >= 12
     assert ours(shapes, INVALID) == expected
@@ -122,10 +128,21 @@ ex:leaf a ex:Concept ; ex:broader ex:low ; ex:label "leaf" .
 """
 
 
-def test_agrees_with_pyshacl_on_paths_of_every_kind() -> None:
+@FORMS
+def test_agrees_with_pyshacl_on_paths_of_every_kind(streaming: bool) -> None:
     expected = theirs(PATH_DATA, PATHS)
     assert len(expected) >= 8
-    assert ours(compile_shapes(PATHS), PATH_DATA) == expected
+    assert ours(compile_shapes(PATHS, streaming=streaming), PATH_DATA) == expected
+
+
+def test_streaming_forms_keep_nothing_per_focus_node_or_value() -> None:
+    default, streaming = compile_shapes(SHAPES), compile_shapes(SHAPES, streaming=True)
+    assert any("MINUS" in q.sparql for q in default.queries)
+    assert any("GROUP BY" in q.sparql for q in default.queries)
+    assert any("SELECT DISTINCT ?value" in q.sparql for q in default.queries)
+    for query in streaming.queries:
+        assert "MINUS" not in query.sparql
+        assert "SELECT DISTINCT ?value" not in query.sparql  # no set of all distinct values
 
 
 def test_checks_of_one_path_share_a_query() -> None:
@@ -192,13 +209,14 @@ def test_the_project_shapes_agree_with_pyshacl_on_the_examples(
     )
     assert conforms, report
     assert load_paths(reference_store, [examples]).ok
-    shapes = compile_shapes(path)
-    for info in reference_store.named_graphs():
-        if "/source/" in info.iri:
-            found = shapes.run(
-                lambda q, g=info.iri: reference_store.query(q, default_graph=[g]).dicts()  # type: ignore[union-attr]
-            )
-            assert found == []
+    for streaming in (False, True):
+        shapes = compile_shapes(path, streaming=streaming)
+        for info in reference_store.named_graphs():
+            if "/source/" in info.iri:
+                found = shapes.run(
+                    lambda q, g=info.iri: reference_store.query(q, default_graph=[g]).dicts()  # type: ignore[union-attr]
+                )
+                assert found == []
 
 
 _ORDER = [
@@ -207,24 +225,34 @@ _ORDER = [
 ]  # fmt: skip
 
 
-def test_a_shape_violation_aborts_the_load(store: OxigraphStore, tmp_path: Path) -> None:
+NAME_SHAPE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+    @prefix s3: <https://w3id.org/s3kg/ontology#> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    [] a sh:NodeShape ; sh:targetClass s3:Cluster ;
+      sh:property [ sh:path skos:prefLabel ; sh:minCount 1 ; sh:name "name" ;
+                    sh:message "A cluster needs a name%s." ] ."""
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+def test_a_shape_violation_aborts_the_load(
+    store: OxigraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    """Files of more than ``STREAMED_ROWS`` rows are checked with the streaming forms."""
+    if large:
+        monkeypatch.setattr("loaders.pipeline.STREAMED_ROWS", 0)
     rdf = tmp_path / "clusters-extra.ttl"
     rdf.write_text(
         "@prefix s3: <https://w3id.org/s3kg/ontology#> .\n"
         "<https://w3id.org/s3kg/id/cluster/x> a s3:Cluster .\n",
         encoding="utf-8",
     )
-    shapes = compile_shapes(
-        """@prefix sh: <http://www.w3.org/ns/shacl#> .
-        @prefix s3: <https://w3id.org/s3kg/ontology#> .
-        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-        [] a sh:NodeShape ; sh:targetClass s3:Cluster ;
-          sh:property [ sh:path skos:prefLabel ; sh:minCount 1 ; sh:name "name" ;
-                        sh:message "A cluster needs a name." ] ."""
-    )
+    shapes = compile_shapes(NAME_SHAPE % "")
+    shapes.streamed = compile_shapes(NAME_SHAPE % " (streamed)", streaming=True)
     report = load_paths(store, [rdf], shapes=shapes)
     assert not report.ok
+    how = " (streamed)" if large else ""
     assert [str(p) for p in report.problems] == [
-        "clusters-extra.ttl: name: A cluster needs a name. (https://w3id.org/s3kg/id/cluster/x)"
+        f"clusters-extra.ttl: name: A cluster needs a name{how}. "
+        "(https://w3id.org/s3kg/id/cluster/x)"
     ]
     assert store.named_graphs() == []
