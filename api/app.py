@@ -23,6 +23,7 @@ import graph
 from api.dumps import Dumps
 from api.errors import install_error_handlers
 from api.limits import BodyLimitMiddleware
+from api.replay import ReplayMiddleware
 from api.routes import dataset, graph_store, linked, pages, queries, sparql, system
 from graph.catalog import Catalog
 from graph.guard import QueryGuard
@@ -94,6 +95,8 @@ def create_app(
             expose_headers=EXPOSED_HEADERS,
             allow_credentials=False,
         )
+    # outermost: replays remembered answers before any other layer does work
+    app.add_middleware(ReplayMiddleware, max_bytes=settings.result_memo_bytes)
     app.include_router(system.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

@@ -38,11 +38,20 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     return False
 
 
+#: The scope key under which :func:`request_tag` leaves the version it read (see
+#: :func:`api.replay.remember`).
+VERSION = "s3kg.version"
+
+
 def request_tag(request: Request, *extra: str) -> str | None:
-    """The tag of a GET answer to ``request`` at the store's current version (None: no version)."""
+    """The tag of a GET answer to ``request`` at the store's current version (None: no version).
+
+    The version read is left in the request's scope: the answer is computed at it or later.
+    """
     version = version_of(request.app.state.store)
     if version is None:
         return None
+    request.scope[VERSION] = version
     accept = request.headers.get("accept", "")
     return etag(version, request.url.path, request.url.query, accept, *extra)
 

@@ -31,6 +31,7 @@ from api.deps import DumpsDep, GuardDep, LinksDep, SettingsDep, StoreDep, rememb
 from api.dumps import Dumps
 from api.media import FORMAT_PARAMETERS, GRAPH_TYPES, pick
 from api.protocol import query_values
+from api.replay import remember
 from api.urls import Links
 from graph.errors import (
     InputError,
@@ -238,6 +239,7 @@ async def _get(request: Request, guard: GuardDep, target: str | None) -> Respons
     if cached is not None:
         return cached
     body = await remembered(guard, graph_document, target, chosen)
+    remember(request.scope)
     return _head_or_get(request, body, chosen, tag)
 
 

@@ -35,6 +35,7 @@ from api.media import (
     pick,
 )
 from api.rendering import write_triples
+from api.replay import remember
 from graph.errors import NotFoundError, UnsupportedFormatError
 from graph.ontology_doc import render_html
 from graph.resources import ontology_dir
@@ -112,6 +113,7 @@ async def document(path: str, request: Request, guard: GuardDep, links: LinksDep
             headers=headers,
         )
     body = await remembered(guard, entity_rdf, iri, chosen)
+    remember(request.scope)
     headers["Link"] = f'<{iri}>; rel="describes"'
     return Response(body, media_type=chosen, headers=headers)
 

@@ -25,6 +25,7 @@ from api.media import CSV, GRAPH_TYPES, JSON, JSON_LD, from_name
 from api.negotiation import best
 from api.rdf import ALL_PREFIXES
 from api.rendering import write_triples
+from api.replay import remember
 from api.routes.sparql import answer_response
 from api.urls import Links
 from graph.catalog import Catalog, NamedQuery, Parameter, self_contained, to_sparql_examples
@@ -205,6 +206,8 @@ def _endpoint(query: NamedQuery, max_rows: int) -> Endpoint:
             "next": str(request.url.include_query_params(offset=offset + limit)),
         }
         answer = await run(guard, answer_named, query, raw, limit, offset, media_type, links)
+        if run is remembered:
+            remember(request.scope)
         return answer_response(answer, tag)
 
     endpoint.__name__ = operation_id(query.name)

@@ -45,6 +45,7 @@ from api.protocol import (
 )
 from api.rdf import ALL_PREFIXES
 from api.rendering import Answer, write_triples
+from api.replay import remember
 from api.stats import current_stats
 from api.update import with_using
 from api.urls import Links
@@ -164,6 +165,8 @@ async def _answer(
         )
     except QuerySyntaxError as error:
         raise unshift(error) from None
+    if run is remembered:
+        remember(request.scope)
     return answer_response(answer, tag)
 
 
