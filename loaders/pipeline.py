@@ -367,12 +367,12 @@ def shacl_problems(
     """The SHACL violations in ``graph`` (a staged graph), as problems of ``file``.
 
     A file of more than :data:`STREAMED_ROWS` rows is checked with the streaming forms of the
-    queries (:func:`loaders.shacl.compile_shapes`), one at a time, so that memory grows as
-    little as it can with the data; smaller ones with the faster forms, several at a time.
+    queries (:func:`loaders.shacl.compile_shapes`), with at most one query at a time whose
+    memory grows with the data (the maximum counts); smaller ones with the faster forms.
     """
-    threads = min(4, os.cpu_count() or 1)
-    if rows > STREAMED_ROWS and shapes.streamed is not None:
-        shapes, threads = shapes.streamed, 1  # one query's memory at a time
+    large = rows > STREAMED_ROWS
+    if large and shapes.streamed is not None:
+        shapes = shapes.streamed
 
     def query(sparql: str) -> Iterable[dict[str, Any]]:
         result = store.query(sparql, default_graph=[graph])
@@ -380,7 +380,8 @@ def shacl_problems(
         return result.dicts()
 
     problems = []
-    for violation in shapes.run(query, threads=threads):
+    threads = min(4, os.cpu_count() or 1)
+    for violation in shapes.run(query, threads=threads, one_growing=large):
         name = violation.name or (violation.path or "").strip("<>").rsplit("#", 1)[-1]
         focus = getattr(violation.focus, "value", str(violation.focus))
         message = f"{violation.message} ({focus})"

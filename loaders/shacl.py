@@ -66,6 +66,9 @@ _CLASSES = (
     "?t rdfs:subClassOf* ?c }"
 )
 
+# What makes pyoxigraph keep state per focus node or value while it runs a query.
+_GROWING = ("GROUP BY", "MINUS", "SELECT DISTINCT ?value")
+
 # xsd:integer subtypes, which Oxigraph stores as xsd:integer, with their lower and upper bounds.
 _INTEGER_TYPES: dict[str, tuple[int | None, int | None]] = {
     _XSD + "integer": (None, None),
@@ -181,6 +184,11 @@ class Query:
     checks: tuple[Check, ...]
     target_classes: frozenset[str] | None
 
+    @property
+    def grows(self) -> bool:
+        """True when pyoxigraph keeps something per focus node or value while running it."""
+        return any(word in self.sparql for word in _GROWING)
+
     def violations(self, query: QueryFunction) -> list[Violation]:
         """Run the query with ``query``; the violations in the order of the checks."""
         found: list[list[Violation]] = [[] for _ in self.checks]
@@ -207,12 +215,16 @@ class Shapes:
     #: The same shapes compiled ``streaming`` (see :func:`compile_shapes`), for large data.
     streamed: Shapes | None = None
 
-    def run(self, query: QueryFunction, threads: int = 1) -> list[Violation]:
+    def run(
+        self, query: QueryFunction, threads: int = 1, *, one_growing: bool = False
+    ) -> list[Violation]:
         """All violations in the data ``query`` runs over, in the order of the checks.
 
         Checks whose target classes have no instance in the data are skipped. With ``threads``
         above 1 the queries run that many at a time (pyoxigraph lets go of the GIL while it
-        evaluates a query, so they really run side by side); the result is the same.
+        evaluates a query, so they really run side by side); the result is the same. With
+        ``one_growing``, the queries whose memory grows with the data (:attr:`Query.grows`) run
+        one after the other in a lane of their own, beside the others.
         """
         classes = query(_PREFIXES + _CLASSES)
         present = {str(getattr(_get(solution, "c"), "value", "")) for solution in classes}
@@ -222,8 +234,14 @@ class Shapes:
             if item.target_classes is None or item.target_classes & present
         ]
         if threads > 1 and len(due) > 1:
+            lane = [item for item in due if item.grows] if one_growing else []
+            rest = [item for item in due if item not in lane]
             with ThreadPoolExecutor(threads, thread_name_prefix="s3kg-shacl") as pool:
-                found = list(pool.map(lambda item: item.violations(query), due))
+                growing = pool.submit(lambda: [item.violations(query) for item in lane])
+                others = list(pool.map(lambda item: item.violations(query), rest))
+                by_query = dict(zip(map(id, lane), growing.result(), strict=True))
+                by_query |= dict(zip(map(id, rest), others, strict=True))
+            found = [by_query[id(item)] for item in due]
         else:
             found = [item.violations(query) for item in due]
         return [violation for some in found for violation in some]

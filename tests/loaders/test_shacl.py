@@ -256,3 +256,13 @@ def test_a_shape_violation_aborts_the_load(
         "(https://w3id.org/s3kg/id/cluster/x)"
     ]
     assert store.named_graphs() == []
+
+
+@pytest.mark.parametrize("one_growing", [False, True])
+def test_threads_and_lanes_give_the_same_violations(one_growing: bool) -> None:
+    shapes = compile_shapes(SHAPES, streaming=True)
+    store = Store()
+    store.load(INVALID.encode(), RdfFormat.TURTLE)
+    alone = shapes.run(store.query)
+    assert any(q.grows for q in shapes.queries) and not all(q.grows for q in shapes.queries)
+    assert shapes.run(store.query, threads=2, one_growing=one_growing) == alone
