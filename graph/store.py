@@ -38,6 +38,7 @@ from typing import IO, Protocol, TypeAlias
 from pyoxigraph import (
     DefaultGraph,
     NamedNode,
+    Quad,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
@@ -627,20 +628,23 @@ class _OxigraphLoad:
         return _materialise(_run_query(self._owner._store, sparql, substitutions, kwargs), None)
 
     def typed(self, classes: Sequence[str]) -> Callable[[str], bool]:
-        graphs: set[NamedNode | DefaultGraph] = {DefaultGraph(), *self._graphs()}
+        # Quads are tested whole, graph by graph, which decodes nothing (a pattern lookup
+        # decodes each quad it finds, four times slower); the graph that answered last is
+        # tried first, so a lookup usually costs one test.
+        graphs: list[NamedNode | DefaultGraph] = [DefaultGraph(), *self._graphs()]
         types = [NamedNode(c) for c in classes]
-        matching = self._owner._store.quads_for_pattern
+        store = self._owner._store
 
         def test(iri: str) -> bool:
             try:
                 subject = NamedNode(iri)
             except ValueError:
                 return False
-            return any(
-                quad.graph_name in graphs
-                for kind in types
-                for quad in matching(subject, _RDF_TYPE, kind, None)
-            )
+            for index, graph in enumerate(graphs):
+                if any(Quad(subject, _RDF_TYPE, kind, graph) in store for kind in types):
+                    graphs.insert(0, graphs.pop(index))
+                    return True
+            return False
 
         return test
 
