@@ -81,7 +81,8 @@ class Settings(BaseSettings):
         ge=0,
         description=(
             "Bytes of answers the server keeps to give again while the data stays the same "
-            "(public SPARQL queries, named queries, entity pages); 0 keeps none."
+            "(public SPARQL queries, named queries, entity pages), and as many bytes of the "
+            "finished responses carrying them; 0 keeps none."
         ),
     )
     snapshot_dir: str | None = Field(
