@@ -74,14 +74,23 @@ class ReplayMiddleware:
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
         keep = True
+        room = self.memo.max_bytes // 8  # the memo keeps no larger answer (a dump, say)
 
         async def sending(message: Message) -> None:
-            nonlocal keep
+            nonlocal keep, room
             if message["type"] == "http.response.start":
                 start.update(message)
                 keep = message["status"] == 200
             elif message["type"] == "http.response.body" and keep:
-                chunks.append(message.get("body", b""))
+                body = message.get("body", b"")
+                room -= len(body)
+                keep = room >= 0
+                if keep:
+                    chunks.append(body)
+                else:
+                    chunks.clear()
+            elif message["type"] != "http.response.body":
+                keep = False  # another kind of message (a file sent by path): not kept
             await send(message)
 
         await self.app(scope, receive, sending)

@@ -108,3 +108,21 @@ def test_volatile_answers_are_not_kept(running: Server, http: httpx.Client) -> N
     answers = {http.get("/sparql", params=params).content for _ in range(3)}
     assert len(answers) == 3
     assert len(replay.memo) == kept
+
+
+def test_answers_larger_than_an_eighth_of_the_room_are_not_kept(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    root = tmp_path_factory.mktemp("replay-small")
+    settings = Settings(store=str(root / "store"), query_workers=0, result_memo_bytes=16_384)
+    numbers = " ".join(map(str, range(1000)))
+    with Server(settings) as server, httpx.Client(base_url=server.url) as http:
+        small = http.get("/sparql", params={"query": "SELECT ?n WHERE { VALUES ?n { 1 } }"})
+        assert len(small.content) < 2048
+        replay = replay_of(server)
+        assert len(replay.memo) == 1
+        big = http.get(
+            "/sparql", params={"query": f"SELECT ?n WHERE {{ VALUES ?n {{ {numbers} }} }}"}
+        )
+        assert len(big.content) > 2048 and len(big.json()["results"]["bindings"]) == 1000
+        assert len(replay.memo) == 1
