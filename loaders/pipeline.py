@@ -94,8 +94,8 @@ _KNOWN_TYPES = (
 #: Up to how many instances of a class files may refer to are held in memory during a load;
 #: the instances of larger classes are looked up in the store.
 HELD_INSTANCES = 200_000
-#: Files of more rows than this are checked against the SHACL shapes with queries whose memory
-#: does not grow with the data (and which are slower).
+#: Files of more rows than this are checked against the SHACL shapes with the streaming forms of
+#: the queries (slower; only the maximum counts keep something per focus node, one at a time).
 STREAMED_ROWS = 1_000_000
 # How many known IRIs of a looked-up class are read for suggestions.
 _SAMPLES = 20_000
