@@ -234,8 +234,8 @@ class Shapes:
             if item.target_classes is None or item.target_classes & present
         ]
         if threads > 1 and len(due) > 1:
-            lane = [item for item in due if item.grows] if one_growing else []
-            rest = [item for item in due if item not in lane]
+            lane = [item for item in due if one_growing and item.grows]
+            rest = [item for item in due if not (one_growing and item.grows)]
             with ThreadPoolExecutor(threads, thread_name_prefix="s3kg-shacl") as pool:
                 growing = pool.submit(lambda: [item.violations(query) for item in lane])
                 others = list(pool.map(lambda item: item.violations(query), rest))
